@@ -1,0 +1,160 @@
+//! The one `ddci` command line. Every command reads the database from `DATABASE_URL` and
+//! migrates it on connect.
+
+use crate::catalog::SeedCatalog;
+use crate::config::Settings;
+use crate::db::{self, Pool};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ddci",
+    version,
+    about = "Survey and scoring engine of the DDCI (Department and District Competitiveness Index)",
+    long_about = "Survey and scoring engine of the DDCI (Department and District Competitiveness \
+                  Index).\n\nWithout a command, `ddci` serves the web application (`ddci serve`). \
+                  The database comes from DATABASE_URL: a file path or sqlite://PATH (default \
+                  data/ddci.sqlite3), or postgres://… in a build with the `postgres` feature."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application (the default). On an empty database it seeds the catalog and,
+    /// unless DDCI_DEMO=false or --no-demo, opens a demo cycle filled with demo responses.
+    Serve {
+        /// Address to listen on (overrides DDCI_BIND; default 127.0.0.1:8080).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Do not create the demo cycle on an empty database.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Load the catalog (units, components, questionnaire, profile, groups, PCI map) into the
+    /// database. Idempotent; existing cycles keep their own copy.
+    Seed {
+        /// A catalog folder laid out like seeds/lang-son (default: the Lạng Sơn catalog built in).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Create, open, close or list survey cycles.
+    Cycle {
+        #[command(subcommand)]
+        action: CycleAction,
+    },
+    /// Fill a cycle with realistic synthetic responses (creates and opens the cycle if needed).
+    Demo {
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long, default_value_t = 1200)]
+        responses: usize,
+        #[arg(long, default_value_t = 20211121)]
+        seed: u64,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CycleAction {
+    /// Create a draft cycle with a copy of the current catalog.
+    Create { year: i32 },
+    /// Open a cycle for responses, creating it from the current catalog if needed.
+    Open { year: i32 },
+    /// End collection for a cycle.
+    Close { year: i32 },
+    /// List cycles with their status and number of responses.
+    List,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let settings = Settings::from_env()?;
+    match cli.command.unwrap_or(Command::Serve {
+        bind: None,
+        no_demo: false,
+    }) {
+        Command::Serve { bind, no_demo } => {
+            let settings = Settings {
+                bind: bind.unwrap_or(settings.bind),
+                demo: settings.demo && !no_demo,
+                ..settings
+            };
+            crate::startup::run_blocking(settings)
+        }
+        Command::Seed { dir } => seed(&connect(&settings)?, dir),
+        Command::Cycle { action } => cycle(&connect(&settings)?, action),
+        Command::Demo {
+            cycle,
+            responses,
+            seed,
+        } => demo(&connect(&settings)?, cycle, responses, seed),
+    }
+}
+
+/// Opens and migrates the database named by the settings.
+pub fn connect(settings: &Settings) -> anyhow::Result<Pool> {
+    Pool::connect(&settings.database, settings.pool_size)
+        .with_context(|| format!("cannot use the database {}", settings.database.display()))
+}
+
+fn seed(pool: &Pool, dir: Option<PathBuf>) -> anyhow::Result<()> {
+    let catalog = match &dir {
+        Some(d) => SeedCatalog::from_dir(d)?,
+        None => SeedCatalog::embedded()?,
+    };
+    db::catalog::replace(&mut pool.get()?, &catalog)?;
+    eprintln!(
+        "catalog loaded: {} kinds, {} units, {} components, {} indicators",
+        catalog.kinds.len(),
+        catalog.units.len(),
+        catalog.components.len(),
+        catalog.indicators.len()
+    );
+    Ok(())
+}
+
+fn cycle(pool: &Pool, action: CycleAction) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    let row = match action {
+        CycleAction::Create { year } => {
+            let catalog = ensure_catalog(&mut conn)?;
+            db::cycles::create(&mut conn, year, &catalog)?
+        }
+        CycleAction::Open { year } => {
+            ensure_catalog(&mut conn)?;
+            db::cycles::open(&mut conn, year)?
+        }
+        CycleAction::Close { year } => db::cycles::close(&mut conn, year)?,
+        CycleAction::List => return list_cycles(&mut conn),
+    };
+    eprintln!("cycle {}: {}", row.year, row.status);
+    Ok(())
+}
+
+fn list_cycles(conn: &mut db::Conn) -> anyhow::Result<()> {
+    println!("year,status,responses");
+    for c in db::cycles::list(conn)? {
+        let n = db::responses::count(conn, c.id)?;
+        println!("{},{},{}", c.year, c.status, n);
+    }
+    Ok(())
+}
+
+/// The stored catalog, loading the built-in one first on an empty database.
+pub fn ensure_catalog(conn: &mut db::Conn) -> anyhow::Result<SeedCatalog> {
+    if let Some(c) = db::catalog::load(conn)? {
+        return Ok(c);
+    }
+    let catalog = SeedCatalog::embedded()?;
+    db::catalog::replace(conn, &catalog)?;
+    Ok(catalog)
+}
+
+fn demo(pool: &Pool, year: i32, responses: usize, seed: u64) -> anyhow::Result<()> {
+    let n = crate::startup::fill_demo(pool, year, responses, seed)?;
+    eprintln!("cycle {year}: {n} demo responses added");
+    Ok(())
+}

@@ -1,0 +1,303 @@
+//! Survey cycles: creation with their own copy of the catalog, and status changes.
+
+use super::schema::*;
+use super::{Conn, DbError};
+use crate::catalog::SeedCatalog;
+use crate::scoring::model::{Config, Group};
+use diesel::prelude::*;
+
+/// A cycle's life: draft → open → closed → published (a closed cycle may be reopened).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Open,
+    Closed,
+    Published,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Open => "open",
+            Status::Closed => "closed",
+            Status::Published => "published",
+        }
+    }
+}
+
+impl std::str::FromStr for Status {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "draft" => Status::Draft,
+            "open" => Status::Open,
+            "closed" => Status::Closed,
+            "published" => Status::Published,
+            _ => return Err(format!("unknown cycle status `{s}`")),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cycles)]
+pub struct CycleRow {
+    pub id: i64,
+    pub year: i32,
+    pub status: String,
+    pub min_responses: i32,
+    pub pool_years: i32,
+    pub bootstrap_replicates: i32,
+    pub bootstrap_seed: i64,
+    pub groups_json: String,
+    pub closes_on: Option<String>,
+    pub created_at: String,
+    pub published_run_id: Option<i64>,
+}
+
+impl CycleRow {
+    pub fn status(&self) -> Status {
+        self.status.parse().unwrap_or(Status::Draft)
+    }
+
+    /// The methodology configuration stored with the cycle.
+    pub fn config(&self) -> Config {
+        let groups: Vec<Group> = serde_json::from_str(&self.groups_json)
+            .unwrap_or_else(|_| crate::scoring::model::default_groups());
+        Config {
+            min_responses: self.min_responses.max(1) as u32,
+            pool_years: self.pool_years.max(1) as u32,
+            bootstrap_replicates: self.bootstrap_replicates.max(0) as u32,
+            bootstrap_seed: self.bootstrap_seed as u64,
+            groups,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CycleError {
+    #[error("there is no cycle {0}")]
+    NotFound(i32),
+    #[error("a cycle {0} already exists")]
+    Exists(i32),
+    #[error("cycle {year} is {status}; {what}")]
+    WrongStatus {
+        year: i32,
+        status: &'static str,
+        what: &'static str,
+    },
+    #[error("the catalog is empty; run `ddci seed` first")]
+    NoCatalog,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for CycleError {
+    fn from(e: diesel::result::Error) -> Self {
+        CycleError::Db(DbError::Query(e))
+    }
+}
+
+pub fn find(conn: &mut Conn, year: i32) -> Result<Option<CycleRow>, DbError> {
+    Ok(crate::dispatch!(conn, find(year))?)
+}
+
+pub fn get(conn: &mut Conn, year: i32) -> Result<CycleRow, CycleError> {
+    find(conn, year)?.ok_or(CycleError::NotFound(year))
+}
+
+pub fn list(conn: &mut Conn) -> Result<Vec<CycleRow>, DbError> {
+    Ok(crate::dispatch!(conn, list())?)
+}
+
+/// Creates a draft cycle holding a copy of `catalog` and the default configuration.
+pub fn create(conn: &mut Conn, year: i32, catalog: &SeedCatalog) -> Result<CycleRow, CycleError> {
+    if find(conn, year)?.is_some() {
+        return Err(CycleError::Exists(year));
+    }
+    let mut config = Config::default();
+    config.groups.clone_from(&catalog.groups);
+    crate::dispatch!(conn, create(year, catalog, &config)).map_err(|e| match e {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+            CycleError::Exists(year)
+        }
+        other => other.into(),
+    })
+}
+
+/// Creates the cycle from the stored seed catalog if it does not exist yet, then opens it.
+pub fn open(conn: &mut Conn, year: i32) -> Result<CycleRow, CycleError> {
+    let cycle = match find(conn, year)? {
+        Some(c) => c,
+        None => {
+            let catalog = super::catalog::load(conn)?.ok_or(CycleError::NoCatalog)?;
+            create(conn, year, &catalog)?
+        }
+    };
+    if cycle.status() == Status::Published {
+        return Err(wrong(&cycle, "a published cycle cannot be reopened"));
+    }
+    set_status(conn, cycle.id, Status::Open)?;
+    get(conn, year)
+}
+
+/// Ends collection.
+pub fn close(conn: &mut Conn, year: i32) -> Result<CycleRow, CycleError> {
+    let cycle = get(conn, year)?;
+    match cycle.status() {
+        Status::Open => {
+            set_status(conn, cycle.id, Status::Closed)?;
+            get(conn, year)
+        }
+        Status::Closed => Ok(cycle),
+        _ => Err(wrong(&cycle, "only an open cycle can be closed")),
+    }
+}
+
+pub(crate) fn wrong(cycle: &CycleRow, what: &'static str) -> CycleError {
+    CycleError::WrongStatus {
+        year: cycle.year,
+        status: cycle.status().as_str(),
+        what,
+    }
+}
+
+pub fn set_status(conn: &mut Conn, cycle_id: i64, status: Status) -> Result<(), DbError> {
+    Ok(crate::dispatch!(conn, set_status(cycle_id, status.as_str()))?)
+}
+
+crate::per_backend! {
+    use crate::db::WriteTx;
+    use std::collections::HashMap;
+
+    pub(crate) fn find(c: &mut Db, year: i32) -> QueryResult<Option<CycleRow>> {
+        cycles::table
+            .filter(cycles::year.eq(year))
+            .select(CycleRow::as_select())
+            .first(c)
+            .optional()
+    }
+
+    pub(crate) fn list(c: &mut Db) -> QueryResult<Vec<CycleRow>> {
+        cycles::table.order(cycles::year.desc()).select(CycleRow::as_select()).load(c)
+    }
+
+    pub(crate) fn set_status(c: &mut Db, cycle_id: i64, status: &str) -> QueryResult<()> {
+        diesel::update(cycles::table.find(cycle_id))
+            .set(cycles::status.eq(status))
+            .execute(c)
+            .map(|_| ())
+    }
+
+    pub(crate) fn create(
+        c: &mut Db,
+        year: i32,
+        catalog: &SeedCatalog,
+        config: &Config,
+    ) -> QueryResult<CycleRow> {
+        c.write_tx(|c| {
+            let groups = serde_json::to_string(&config.groups).unwrap_or_else(|_| "[]".into());
+            let id: i64 = diesel::insert_into(cycles::table)
+                .values((
+                    cycles::year.eq(year),
+                    cycles::status.eq("draft"),
+                    cycles::min_responses.eq(config.min_responses as i32),
+                    cycles::pool_years.eq(config.pool_years as i32),
+                    cycles::bootstrap_replicates.eq(config.bootstrap_replicates as i32),
+                    cycles::bootstrap_seed.eq(config.bootstrap_seed as i64),
+                    cycles::groups_json.eq(groups),
+                    cycles::created_at.eq(crate::clock::now_rfc3339()),
+                ))
+                .returning(cycles::id)
+                .get_result(c)?;
+            copy_units(c, id, catalog)?;
+            copy_questions(c, id, catalog)?;
+            copy_profile(c, id, catalog)?;
+            cycles::table.find(id).select(CycleRow::as_select()).first(c)
+        })
+    }
+
+    fn copy_units(c: &mut Db, cycle_id: i64, catalog: &SeedCatalog) -> QueryResult<()> {
+        let rows: Vec<_> = catalog.units.iter().map(|u| {
+            let kind = catalog.kinds.iter().find(|k| k.code == u.kind);
+            (
+                units::cycle_id.eq(cycle_id),
+                units::code.eq(&u.code),
+                units::kind.eq(&u.kind),
+                units::kind_name_vi.eq(kind.map_or(u.kind.as_str(), |k| k.name_vi.as_str())),
+                units::kind_name_en.eq(kind.map_or(u.kind.as_str(), |k| k.name_en.as_str())),
+                units::name_vi.eq(&u.name_vi),
+                units::name_en.eq(&u.name_en),
+                units::sort_order.eq(u.sort_order),
+            )
+        }).collect();
+        diesel::insert_into(units::table).values(&rows).execute(c)?;
+        Ok(())
+    }
+
+    fn copy_questions(c: &mut Db, cycle_id: i64, catalog: &SeedCatalog) -> QueryResult<()> {
+        let rows: Vec<_> = catalog.components.iter().map(|k| (
+            components::cycle_id.eq(cycle_id),
+            components::code.eq(&k.code),
+            components::kind.eq(&k.kind),
+            components::name_vi.eq(&k.name_vi),
+            components::name_en.eq(&k.name_en),
+            components::weight.eq(k.weight),
+            components::sort_order.eq(k.sort_order),
+        )).collect();
+        diesel::insert_into(components::table).values(&rows).execute(c)?;
+        let ids: HashMap<String, i64> = components::table
+            .filter(components::cycle_id.eq(cycle_id))
+            .select((components::code, components::id))
+            .load::<(String, i64)>(c)?
+            .into_iter()
+            .collect();
+        let rows: Vec<_> = catalog.indicators.iter().map(|i| (
+            indicators::cycle_id.eq(cycle_id),
+            indicators::component_id.eq(ids.get(&i.component_code).copied().unwrap_or_default()),
+            indicators::code.eq(&i.code),
+            indicators::question_type.eq(i.question_type.as_str()),
+            indicators::aggregate.eq(i.aggregate.as_str()),
+            indicators::direction.eq(i.direction.as_str()),
+            indicators::weight.eq(i.weight),
+            indicators::scale.eq(i.scale.as_str()),
+            indicators::text_vi.eq(&i.text_vi),
+            indicators::text_en.eq(&i.text_en),
+            indicators::unit_vi.eq(&i.unit_vi),
+            indicators::unit_en.eq(&i.unit_en),
+            indicators::dont_know.eq(i.dont_know),
+            indicators::sort_order.eq(i.sort_order),
+        )).collect();
+        diesel::insert_into(indicators::table).values(&rows).execute(c)?;
+        Ok(())
+    }
+
+    fn copy_profile(c: &mut Db, cycle_id: i64, catalog: &SeedCatalog) -> QueryResult<()> {
+        for q in &catalog.profile_questions {
+            let qid: i64 = diesel::insert_into(profile_questions::table)
+                .values((
+                    profile_questions::cycle_id.eq(cycle_id),
+                    profile_questions::code.eq(&q.code),
+                    profile_questions::question_type.eq(&q.question_type),
+                    profile_questions::text_vi.eq(&q.text_vi),
+                    profile_questions::text_en.eq(&q.text_en),
+                    profile_questions::sort_order.eq(q.sort_order),
+                ))
+                .returning(profile_questions::id)
+                .get_result(c)?;
+            let rows: Vec<_> = catalog.profile_choices.iter()
+                .filter(|ch| ch.question_code == q.code)
+                .map(|ch| (
+                    profile_choices::profile_question_id.eq(qid),
+                    profile_choices::code.eq(&ch.code),
+                    profile_choices::label_vi.eq(&ch.label_vi),
+                    profile_choices::label_en.eq(&ch.label_en),
+                    profile_choices::sort_order.eq(ch.sort_order),
+                )).collect();
+            if !rows.is_empty() {
+                diesel::insert_into(profile_choices::table).values(&rows).execute(c)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,166 @@
+//! Writing responses (web, API, paper import, demo) and reading them back for scoring.
+//!
+//! A response row gets a random id and a date; nothing here receives an invitation.
+
+use super::schema::*;
+use super::{Conn, DbError};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+pub use crate::responses::{Channel, NewEvaluation, NewResponse};
+
+/// Ids of a cycle's units and indicators by code, for turning codes into foreign keys.
+#[derive(Debug, Clone, Default)]
+pub struct CodeIds {
+    pub units: HashMap<String, i64>,
+    pub indicators: HashMap<String, i64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InsertError {
+    #[error("unknown unit code `{0}`")]
+    UnknownUnit(String),
+    #[error("unknown indicator code `{0}`")]
+    UnknownIndicator(String),
+    #[error(transparent)]
+    Db(#[from] diesel::result::Error),
+}
+
+/// A fresh random response id: positive, not a sequence, so it says nothing about order.
+pub fn random_id() -> i64 {
+    use rand_core::RngCore;
+    (rand_core::OsRng.next_u64() >> 1) as i64
+}
+
+pub fn code_ids(conn: &mut Conn, cycle_id: i64) -> Result<CodeIds, DbError> {
+    Ok(crate::dispatch!(conn, code_ids(cycle_id))?)
+}
+
+/// Stores all `batch` in one transaction (all or nothing).
+pub fn insert_all(
+    conn: &mut Conn,
+    cycle_id: i64,
+    batch: &[NewResponse],
+) -> Result<usize, InsertError> {
+    let ids = code_ids(conn, cycle_id).map_err(|e| match e {
+        DbError::Query(q) => InsertError::Db(q),
+        other => InsertError::Db(diesel::result::Error::QueryBuilderError(other.to_string().into())),
+    })?;
+    crate::dispatch!(conn, insert_all(cycle_id, &ids, batch))
+}
+
+/// Number of stored responses of a cycle.
+pub fn count(conn: &mut Conn, cycle_id: i64) -> Result<i64, DbError> {
+    Ok(crate::dispatch!(conn, count(cycle_id))?)
+}
+
+/// Rows for one batched insert of answers: SQLite allows 32,766 bound values per statement.
+const ANSWER_CHUNK: usize = 8000;
+
+crate::per_backend! {
+    use crate::db::WriteTx;
+
+    pub(crate) fn code_ids(c: &mut Db, cycle_id: i64) -> QueryResult<CodeIds> {
+        let units = units::table
+            .filter(units::cycle_id.eq(cycle_id))
+            .select((units::code, units::id))
+            .load::<(String, i64)>(c)?;
+        let indicators = indicators::table
+            .filter(indicators::cycle_id.eq(cycle_id))
+            .select((indicators::code, indicators::id))
+            .load::<(String, i64)>(c)?;
+        Ok(CodeIds {
+            units: units.into_iter().collect(),
+            indicators: indicators.into_iter().collect(),
+        })
+    }
+
+    pub(crate) fn count(c: &mut Db, cycle_id: i64) -> QueryResult<i64> {
+        responses::table.filter(responses::cycle_id.eq(cycle_id)).count().get_result(c)
+    }
+
+    pub(crate) fn insert_all(
+        c: &mut Db,
+        cycle_id: i64,
+        ids: &CodeIds,
+        batch: &[NewResponse],
+    ) -> Result<usize, InsertError> {
+        c.write_tx(|c| insert_in_tx(c, cycle_id, ids, batch))
+    }
+
+    /// Inserts inside the caller's transaction (the survey's submission adds its own steps).
+    pub(crate) fn insert_in_tx(
+        c: &mut Db,
+        cycle_id: i64,
+        ids: &CodeIds,
+        batch: &[NewResponse],
+    ) -> Result<usize, InsertError> {
+        let mut answer_rows = Vec::new();
+        for r in batch {
+            let id = random_id();
+            insert_response_row(c, cycle_id, id, r)?;
+            for e in &r.evaluations {
+                let unit_id = *ids.units.get(&e.unit_code)
+                    .ok_or_else(|| InsertError::UnknownUnit(e.unit_code.clone()))?;
+                for (code, value) in &e.answers {
+                    let indicator_id = *ids.indicators.get(code)
+                        .ok_or_else(|| InsertError::UnknownIndicator(code.clone()))?;
+                    answer_rows.push((
+                        answers::response_id.eq(id),
+                        answers::unit_id.eq(unit_id),
+                        answers::indicator_id.eq(indicator_id),
+                        answers::value.eq(*value),
+                    ));
+                }
+                insert_comment(c, cycle_id, unit_id, e.comment.as_deref(), &r.submitted_on)?;
+            }
+        }
+        for chunk in answer_rows.chunks(ANSWER_CHUNK) {
+            diesel::insert_into(answers::table).values(chunk).execute(c)?;
+        }
+        Ok(batch.len())
+    }
+
+    fn insert_response_row(c: &mut Db, cycle_id: i64, id: i64, r: &NewResponse) -> QueryResult<()> {
+        diesel::insert_into(responses::table)
+            .values((
+                responses::id.eq(id),
+                responses::cycle_id.eq(cycle_id),
+                responses::response_key.eq(&r.key),
+                responses::weight.eq(r.weight),
+                responses::channel.eq(r.channel.as_str()),
+                responses::submitted_on.eq(&r.submitted_on),
+            ))
+            .execute(c)?;
+        let profile: Vec<_> = r.profile.iter().map(|(q, v)| (
+            response_profiles::response_id.eq(id),
+            response_profiles::question_code.eq(q),
+            response_profiles::value.eq(v),
+        )).collect();
+        if !profile.is_empty() {
+            diesel::insert_into(response_profiles::table).values(&profile).execute(c)?;
+        }
+        Ok(())
+    }
+
+    fn insert_comment(
+        c: &mut Db,
+        cycle_id: i64,
+        unit_id: i64,
+        comment: Option<&str>,
+        date: &str,
+    ) -> QueryResult<()> {
+        let Some(body) = comment.map(str::trim).filter(|b| !b.is_empty()) else {
+            return Ok(());
+        };
+        diesel::insert_into(comments::table)
+            .values((
+                comments::cycle_id.eq(cycle_id),
+                comments::unit_id.eq(unit_id),
+                comments::body.eq(body),
+                comments::submitted_on.eq(date),
+            ))
+            .execute(c)
+            .map(|_| ())
+    }
+}

@@ -1,0 +1,17 @@
+//! ddci: the survey and scoring engine of the DDCI (Department and District Competitiveness
+//! Index). See README.md for the architecture map.
+
+pub mod catalog;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+// pub mod package;
+pub mod responses;
+pub mod scoring {
+    pub mod model;
+} // TEMP
+pub mod startup;
+pub mod telemetry;
+pub mod web;

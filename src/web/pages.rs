@@ -1,0 +1,126 @@
+//! The landing page, the health check and the stylesheet.
+
+use super::AppState;
+use crate::db;
+use actix_web::{http::header, web, HttpResponse, ResponseError};
+use serde::Serialize;
+
+/// A failure while answering a page: logged with its cause, shown as a short apology.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("database: {0}")]
+    Db(#[from] db::DbError),
+    #[error("template: {0}")]
+    Render(#[from] handlebars::RenderError),
+    #[error("worker: {0}")]
+    Blocking(#[from] actix_web::error::BlockingError),
+}
+
+impl ResponseError for PageError {
+    fn error_response(&self) -> HttpResponse {
+        tracing::error!(error = %self, "page failed");
+        HttpResponse::InternalServerError()
+            .content_type("text/plain; charset=utf-8")
+            .body("Hệ thống đang gặp sự cố, xin thử lại sau. / The service has a problem; please try again later.")
+    }
+}
+
+#[derive(Serialize)]
+struct CycleView {
+    year: i32,
+    status: String,
+    status_vi: &'static str,
+    responses: i64,
+}
+
+#[derive(Serialize)]
+struct Landing {
+    cycles: Vec<CycleView>,
+    units: usize,
+    kinds: Vec<KindView>,
+}
+
+#[derive(Serialize)]
+struct KindView {
+    name_vi: String,
+    name_en: String,
+    units: usize,
+}
+
+fn status_vi(status: &str) -> &'static str {
+    match status {
+        "open" => "đang mở khảo sát",
+        "closed" => "đã kết thúc thu thập",
+        "published" => "đã công bố",
+        _ => "đang chuẩn bị",
+    }
+}
+
+fn landing_data(state: &AppState) -> Result<Landing, db::DbError> {
+    let mut conn = state.pool.get()?;
+    let mut cycles = Vec::new();
+    for c in db::cycles::list(&mut conn)? {
+        cycles.push(CycleView {
+            year: c.year,
+            status_vi: status_vi(&c.status),
+            responses: db::responses::count(&mut conn, c.id)?,
+            status: c.status,
+        });
+    }
+    let catalog = db::catalog::load(&mut conn)?;
+    let kinds = catalog.as_ref().map_or_else(Vec::new, |cat| {
+        cat.kinds
+            .iter()
+            .map(|k| KindView {
+                name_vi: k.name_vi.clone(),
+                name_en: k.name_en.clone(),
+                units: cat.units.iter().filter(|u| u.kind == k.code).count(),
+            })
+            .collect()
+    });
+    Ok(Landing {
+        cycles,
+        units: catalog.map_or(0, |c| c.units.len()),
+        kinds,
+    })
+}
+
+pub async fn landing(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+    let s = state.clone();
+    let data = web::block(move || landing_data(&s)).await??;
+    let body = state.templates.render("landing", &data)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    database: &'static str,
+}
+
+/// 200 when the database answers a query, 503 otherwise.
+pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    let s = state.clone();
+    let ok = web::block(move || s.pool.get().and_then(|mut c| c.ping()))
+        .await
+        .map(|r| r.is_ok())
+        .unwrap_or(false);
+    let body = Health {
+        status: if ok { "ok" } else { "unavailable" },
+        database: state.pool.backend_name(),
+    };
+    if ok {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+pub async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .content_type("text/css; charset=utf-8")
+        .body(include_str!("../../static/style.css"))
+}

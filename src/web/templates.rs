@@ -1,0 +1,22 @@
+//! Handlebars templates compiled into the binary, in strict mode so a missing value is an
+//! error in tests rather than an empty spot on a page.
+
+use handlebars::Handlebars;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("layout", include_str!("../../templates/layout.hbs")),
+    ("landing", include_str!("../../templates/landing.hbs")),
+];
+
+pub fn registry() -> Handlebars<'static> {
+    let mut hb = Handlebars::new();
+    hb.set_strict_mode(true);
+    for (name, text) in TEMPLATES {
+        // The templates are part of the binary and covered by tests; a broken one is a bug
+        // that must stop the build's tests, so registering failures are logged loudly.
+        if let Err(e) = hb.register_template_string(name, *text) {
+            tracing::error!(template = name, error = %e, "template does not compile");
+        }
+    }
+    hb
+}

@@ -1,0 +1,122 @@
+//! Shared test fixtures: one fresh database per test (a SQLite file in a temporary folder, or,
+//! when DDCI_TEST_DATABASE_URL names a PostgreSQL database, a fresh schema in it), and the real
+//! HTTP server on port 0.
+#![allow(dead_code)]
+
+use ddci::db::{DatabaseUrl, Pool};
+use std::net::TcpListener;
+
+pub struct TestDb {
+    pub url: DatabaseUrl,
+    pub raw_url: String,
+    _dir: tempfile::TempDir,
+    #[cfg(feature = "postgres")]
+    schema: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub fn new() -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        #[cfg(feature = "postgres")]
+        if let Ok(base) = std::env::var("DDCI_TEST_DATABASE_URL") {
+            return TestDb::postgres(base, dir);
+        }
+        let path = dir.path().join("ddci.sqlite3");
+        let raw_url = path.display().to_string();
+        TestDb {
+            url: DatabaseUrl::parse(&raw_url).expect("sqlite url"),
+            raw_url,
+            _dir: dir,
+            #[cfg(feature = "postgres")]
+            schema: None,
+        }
+    }
+
+    #[cfg(feature = "postgres")]
+    fn postgres(base: String, dir: tempfile::TempDir) -> TestDb {
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        let schema = format!("t_{}", ddci::db::responses::random_id());
+        let mut c = diesel::PgConnection::establish(&base).expect("postgres test database");
+        c.batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .expect("create schema");
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let raw_url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+        TestDb {
+            url: DatabaseUrl::parse(&raw_url).expect("postgres url"),
+            raw_url,
+            _dir: dir,
+            schema: Some((base, schema)),
+        }
+    }
+
+    pub fn pool(&self) -> Pool {
+        Pool::connect(&self.url, 4).expect("test database opens and migrates")
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        !matches!(self.url, DatabaseUrl::Sqlite(_))
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        use diesel::connection::SimpleConnection;
+        use diesel::Connection;
+        if let Some((base, schema)) = &self.schema {
+            if let Ok(mut c) = diesel::PgConnection::establish(base) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
+            }
+        }
+    }
+}
+
+/// The real application on 127.0.0.1 and a free port, stopped when dropped.
+pub struct TestServer {
+    pub base: String,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub fn start(pool: Pool) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let server = ddci::startup::server(listener, pool).expect("server starts");
+                tx.send(server.handle()).expect("handle sent");
+                let _ = server.await;
+            })
+        });
+        let handle = rx.recv().expect("server handle");
+        TestServer {
+            base,
+            handle,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let stop = self.handle.stop(false);
+        actix_web::rt::System::new().block_on(stop);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// The `ddci` binary with DATABASE_URL pointing at `db`.
+pub fn ddci(db: &TestDb) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ddci"));
+    cmd.env("DATABASE_URL", &db.raw_url).env("RUST_LOG", "warn");
+    cmd
+}
