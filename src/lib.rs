@@ -9,9 +9,7 @@ pub mod db;
 pub mod demo;
 // pub mod package;
 pub mod responses;
-pub mod scoring {
-    pub mod model;
-} // TEMP
+pub mod scoring;
 pub mod startup;
 pub mod telemetry;
 pub mod web;

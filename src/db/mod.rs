@@ -7,6 +7,9 @@ pub mod catalog;
 pub mod cycle_catalog;
 pub mod cycles;
 pub mod responses;
+// pub mod package_data; // TEMP
+pub mod runs;
+pub mod scoring_input;
 pub mod schema;
 pub mod url;
 
@@ -232,6 +235,7 @@ fn open_sqlite(path: &std::path::Path, size: u32) -> Result<SqlitePool, DbError>
     let manager = ConnectionManager::<SqliteConnection>::new(path.to_string_lossy());
     diesel::r2d2::Pool::builder()
         .max_size(size)
+        .min_idle(Some(1))
         .connection_customizer(Box::new(SqlitePragmas))
         .connection_timeout(std::time::Duration::from_secs(10))
         .build(manager)
@@ -271,6 +275,7 @@ fn open_postgres(url: &str, size: u32) -> Result<PgPool, DbError> {
     let manager = ConnectionManager::<PgConnection>::new(url);
     diesel::r2d2::Pool::builder()
         .max_size(size)
+        .min_idle(Some(1))
         .connection_timeout(std::time::Duration::from_secs(10))
         .build(manager)
         .map_err(|e| DbError::Connect {

@@ -80,7 +80,9 @@ pub(crate) fn bootstrap(setup: &Setup, replicates: u32, seed: u64) -> Vec<UnitIn
         || Scratch::new(setup),
         |scratch, (r, slots)| replicate(setup, seed, r as u64, scratch, slots),
     );
-    (0..width).map(|j| summarise(out.iter().skip(j).step_by(width))).collect()
+    (0..width)
+        .map(|j| summarise(out.iter().skip(j).step_by(width)))
+        .collect()
 }
 
 /// Buffers reused across the replicates one thread runs.
@@ -96,12 +98,20 @@ impl Scratch {
         Scratch {
             counts: Vec::new(),
             bw: Vec::new(),
-            works: kinds.map(|(kind, &rows)| KindWork::new(kind, rows)).collect(),
+            works: kinds
+                .map(|(kind, &rows)| KindWork::new(kind, rows))
+                .collect(),
         }
     }
 }
 
-fn replicate(setup: &Setup, seed: u64, r: u64, s: &mut Scratch, slots: &mut [(Option<f64>, Option<u32>)]) {
+fn replicate(
+    setup: &Setup,
+    seed: u64,
+    r: u64,
+    s: &mut Scratch,
+    slots: &mut [(Option<f64>, Option<u32>)],
+) {
     let plan = setup.plan;
     let mut rng = replicate_rng(seed, r);
     for &(u, k, row) in &setup.order {
@@ -126,7 +136,9 @@ fn replicate(setup: &Setup, seed: u64, r: u64, s: &mut Scratch, slots: &mut [(Op
 }
 
 /// 5th and 95th percentiles of one unit's totals, and floor/ceil of those of its ranks.
-fn summarise<'a>(values: impl Iterator<Item = &'a (Option<f64>, Option<u32>)> + Clone) -> UnitInterval {
+fn summarise<'a>(
+    values: impl Iterator<Item = &'a (Option<f64>, Option<u32>)> + Clone,
+) -> UnitInterval {
     let mut totals: Vec<f64> = values.clone().filter_map(|v| v.0).collect();
     let mut ranks: Vec<f64> = values.filter_map(|v| v.1).map(f64::from).collect();
     totals.sort_by(f64::total_cmp);

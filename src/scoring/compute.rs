@@ -25,7 +25,12 @@ pub(crate) fn fill_buckets(unit: &UnitPlan, counts: Option<&[u32]>, bw: &mut Vec
 }
 
 /// The raw value of every indicator of the unit's kind from filled buckets.
-pub(crate) fn raws_from_buckets(unit: &UnitPlan, kind: &KindPlan, bw: &[f64], out: &mut [Option<f64>]) {
+pub(crate) fn raws_from_buckets(
+    unit: &UnitPlan,
+    kind: &KindPlan,
+    bw: &[f64],
+    out: &mut [Option<f64>],
+) {
     for (i, slot) in out.iter_mut().enumerate() {
         let range = unit.val_start[i]..unit.val_start[i + 1];
         *slot = raw_from_buckets(kind.aggregate[i], &unit.vals[range.clone()], &bw[range]);
@@ -84,7 +89,9 @@ pub(crate) fn score_kind(kind: &KindPlan, hist: &[Option<Bounds>], work: &mut Ki
     }
     for row in 0..work.totals.len() {
         for (c, inds) in kind.comp_indicators.iter().enumerate() {
-            let pairs = inds.iter().map(|&i| (kind.ind_weight[i], work.score(kind, row, i)));
+            let pairs = inds
+                .iter()
+                .map(|&i| (kind.ind_weight[i], work.score(kind, row, i)));
             work.comps[row * n_comp + c] = weighted_mean(pairs);
         }
         let comps = &work.comps[row * n_comp..(row + 1) * n_comp];

@@ -40,7 +40,15 @@ pub fn score(
     for (&(u, _, _), interval) in setup.order.iter().zip(boot) {
         intervals[u] = interval;
     }
-    let parts = output::Parts { catalog, config, year, history, plan: &plan, layout: &layout, point: &point };
+    let parts = output::Parts {
+        catalog,
+        config,
+        year,
+        history,
+        plan: &plan,
+        layout: &layout,
+        point: &point,
+    };
     let mut result = output::build(&parts, &intervals);
     result.pooled_cycles = pooled_cycles;
     result.reliability = reliability(catalog, &plan);
@@ -80,16 +88,29 @@ impl Layout {
             .enumerate()
             .flat_map(|(k, units)| units.iter().enumerate().map(move |(row, &u)| (u, k, row)))
             .collect();
-        order.sort_by(|a, b| catalog.units[a.0].code.cmp(&catalog.units[b.0].code).then(a.0.cmp(&b.0)));
+        order.sort_by(|a, b| {
+            catalog.units[a.0]
+                .code
+                .cmp(&catalog.units[b.0].code)
+                .then(a.0.cmp(&b.0))
+        });
         order
     }
 }
 
 /// Earlier cycles' bounds per kind and local indicator, matched by indicator code.
-fn hist_bounds(catalog: &Catalog, plan: &Plan, history: &[PublishedCycle], years: &[i32]) -> Vec<Vec<Option<Bounds>>> {
+fn hist_bounds(
+    catalog: &Catalog,
+    plan: &Plan,
+    history: &[PublishedCycle],
+    years: &[i32],
+) -> Vec<Vec<Option<Bounds>>> {
     let by_code = pooled_bounds(history, years);
     let lookup = |i: &usize| by_code.get(catalog.indicators[*i].code.as_str()).copied();
-    plan.kinds.iter().map(|k| k.indicators.iter().map(lookup).collect()).collect()
+    plan.kinds
+        .iter()
+        .map(|k| k.indicators.iter().map(lookup).collect())
+        .collect()
 }
 
 /// Point estimates: raw values and intervals of every unit, §4–5 state of every kind.
@@ -127,6 +148,10 @@ impl Point {
         for ((kind, h), work) in plan.kinds.iter().zip(hist).zip(&mut works) {
             score_kind(kind, h, work);
         }
-        Point { works, raw: raws, ci: cis }
+        Point {
+            works,
+            raw: raws,
+            ci: cis,
+        }
     }
 }

@@ -9,7 +9,11 @@ use std::collections::{BTreeSet, HashMap};
 /// The earlier cycles entering the pool: the `pool_years − 1` most recent years below `year`
 /// that have a published run, ascending.
 pub(crate) fn pooled_years(history: &[PublishedCycle], year: i32, pool_years: u32) -> Vec<i32> {
-    let earlier: BTreeSet<i32> = history.iter().map(|h| h.year).filter(|&y| y < year).collect();
+    let earlier: BTreeSet<i32> = history
+        .iter()
+        .map(|h| h.year)
+        .filter(|&y| y < year)
+        .collect();
     let take = pool_years.saturating_sub(1) as usize;
     let mut years: Vec<i32> = earlier.into_iter().rev().take(take).collect();
     years.reverse();
@@ -17,7 +21,10 @@ pub(crate) fn pooled_years(history: &[PublishedCycle], year: i32, pool_years: u3
 }
 
 /// Bounds of the raw values of each indicator code over the pooled years' ranked units.
-pub(crate) fn pooled_bounds<'a>(history: &'a [PublishedCycle], years: &[i32]) -> HashMap<&'a str, Bounds> {
+pub(crate) fn pooled_bounds<'a>(
+    history: &'a [PublishedCycle],
+    years: &[i32],
+) -> HashMap<&'a str, Bounds> {
     let mut bounds: HashMap<&str, Bounds> = HashMap::new();
     let runs = history.iter().filter(|h| years.contains(&h.year));
     for (_, indicator, x) in runs.flat_map(|h| &h.ranked_raw_values) {
@@ -37,7 +44,10 @@ pub(crate) fn previous(history: &[PublishedCycle], year: i32, unit: &str) -> Opt
         if best.is_some_and(|(y, _, _)| y >= h.year) {
             continue;
         }
-        let hit = h.ranked_totals.iter().find(|(code, t, _)| code == unit && t.is_finite());
+        let hit = h
+            .ranked_totals
+            .iter()
+            .find(|(code, t, _)| code == unit && t.is_finite());
         if let Some((_, t, r)) = hit {
             best = Some((h.year, *t, *r));
         }
@@ -48,7 +58,11 @@ pub(crate) fn previous(history: &[PublishedCycle], year: i32, unit: &str) -> Opt
 /// Warnings about history that the method cannot use as intended.
 pub(crate) fn warnings(history: &[PublishedCycle]) -> Vec<String> {
     let mut seen = BTreeSet::new();
-    let duplicates: BTreeSet<i32> = history.iter().map(|h| h.year).filter(|y| !seen.insert(*y)).collect();
+    let duplicates: BTreeSet<i32> = history
+        .iter()
+        .map(|h| h.year)
+        .filter(|y| !seen.insert(*y))
+        .collect();
     duplicates
         .into_iter()
         .map(|y| format!("history holds more than one published run for {y}; their values were pooled together and the first one gives the change"))

@@ -34,7 +34,13 @@ pub fn t_95(df: f64) -> Option<f64> {
 
 /// Weighted mean interval x̄ ± t_{0.95, n_eff−1}·s/√n_eff with
 /// s² = (Σρ(x − x̄)²/Σρ)·n_eff/(n_eff − 1). `dev2` is Σρ(x − x̄)².
-pub fn mean_interval(mean: f64, sum_w: f64, sum_w2: f64, dev2: f64, mut t: impl FnMut(f64) -> Option<f64>) -> Option<(f64, f64)> {
+pub fn mean_interval(
+    mean: f64,
+    sum_w: f64,
+    sum_w2: f64,
+    dev2: f64,
+    mut t: impl FnMut(f64) -> Option<f64>,
+) -> Option<(f64, f64)> {
     let n_eff = kish_n_eff(sum_w, sum_w2);
     if n_eff.is_nan() || n_eff < MIN_N_EFF {
         return None;
@@ -72,7 +78,11 @@ pub fn interval_from_buckets(
             wilson_interval(raw, kish_n_eff(sum_w, sum_w2), z_95())
         }
         Aggregate::Mean => {
-            let dev2 = vals.iter().zip(bw).map(|(v, w)| w * (v - raw) * (v - raw)).sum();
+            let dev2 = vals
+                .iter()
+                .zip(bw)
+                .map(|(v, w)| w * (v - raw) * (v - raw))
+                .sum();
             mean_interval(raw, sum_w, sum_w2, dev2, t)
         }
     }
@@ -95,7 +105,11 @@ pub fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
     let hi = (lo + 1).min(last);
     let (a, b, t) = (sorted[lo], sorted[hi], h - lo as f64);
     let diff = b - a;
-    let value = if t >= 0.5 { b - diff * (1.0 - t) } else { a + diff * t };
+    let value = if t >= 0.5 {
+        b - diff * (1.0 - t)
+    } else {
+        a + diff * t
+    };
     value.is_finite().then_some(value)
 }
 

@@ -8,8 +8,10 @@
 
 pub mod aggregate;
 pub mod bootstrap;
+mod buckets;
 mod compute;
 mod engine;
+mod evals;
 mod history;
 pub mod intervals;
 pub mod model;
@@ -20,6 +22,7 @@ pub mod rank;
 pub mod reliability;
 pub mod result;
 pub mod table;
+mod table_input;
 mod warnings;
 
 pub use aggregate::raw_value;

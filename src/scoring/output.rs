@@ -21,19 +21,27 @@ pub(crate) struct Parts<'a> {
 }
 
 pub(crate) fn build(p: &Parts, intervals: &[UnitInterval]) -> ScoringResult {
-    let mut result = ScoringResult { year: p.year, ..ScoringResult::default() };
-    for u in 0..p.catalog.units.len() {
+    let mut result = ScoringResult {
+        year: p.year,
+        ..ScoringResult::default()
+    };
+    // `intervals` has one entry per catalog unit.
+    for (u, &interval) in intervals.iter().enumerate() {
         result.indicator_scores.extend(indicator_rows(p, u));
         result.component_scores.extend(component_rows(p, u));
-        result.scores.push(unit_row(p, u, intervals[u]));
+        result.scores.push(unit_row(p, u, interval));
     }
     result.summary = summaries(p, &result.scores);
     result.warnings = p.plan.warnings.clone();
     if p.plan.units.iter().all(|u| u.n_evals() == 0) {
-        result.warnings.push("no responses: no unit was evaluated".to_string());
+        result
+            .warnings
+            .push("no responses: no unit was evaluated".to_string());
     }
     for s in result.summary.iter().filter(|s| s.ranked_units == 0) {
-        result.warnings.push(format!("no ranked unit of kind {}", s.kind));
+        result
+            .warnings
+            .push(format!("no ranked unit of kind {}", s.kind));
     }
     result
 }
@@ -47,8 +55,8 @@ fn indicator_rows(p: &Parts, u: usize) -> Vec<IndicatorScore> {
     let unit = &p.plan.units[u];
     let kind = &p.plan.kinds[unit.kind];
     let ranked = ranked_at(p, u);
-    let rows = kind.indicators.iter().enumerate().filter(|(i, _)| unit.n[*i] > 0);
-    rows.map(|(i, &ci)| {
+    let rows = kind.output_order.iter().map(|&i| (i, kind.indicators[i]));
+    rows.filter(|(i, _)| unit.n[*i] > 0).map(|(i, ci)| {
         let bounds = ranked.and_then(|(k, _)| p.point.works[k].bounds[i]);
         let interval = p.point.ci[u][i];
         IndicatorScore {
@@ -89,12 +97,16 @@ fn component_rows(p: &Parts, u: usize) -> Vec<ComponentScore> {
 
 fn unit_row(p: &Parts, u: usize, interval: UnitInterval) -> UnitScore {
     let unit = &p.catalog.units[u];
-    let point = ranked_at(p, u).map(|(k, row)| (p.point.works[k].totals[row], p.point.works[k].ranks[row]));
+    let point =
+        ranked_at(p, u).map(|(k, row)| (p.point.works[k].totals[row], p.point.works[k].ranks[row]));
     let (total, rank) = point.unwrap_or((None, None));
     let group_index = total.and_then(|t| group_of(t, &p.config.groups));
     let before = total.and_then(|_| previous(p.history, p.year, &unit.code));
     let kind = &p.plan.kinds[p.plan.units[u].kind];
-    let missing = component_values(p, u).unwrap_or_default().iter().zip(&kind.components);
+    let missing = component_values(p, u)
+        .unwrap_or_default()
+        .iter()
+        .zip(&kind.components);
     UnitScore {
         unit_code: unit.code.clone(),
         kind: unit.kind.clone(),
@@ -108,8 +120,13 @@ fn unit_row(p: &Parts, u: usize, interval: UnitInterval) -> UnitScore {
         total_ci_high: interval.total.map(|c| c.1),
         rank_ci_low: interval.rank.map(|c| c.0),
         rank_ci_high: interval.rank.map(|c| c.1),
-        total_change: before.zip(total).map(|((then, _), now)| now - then).filter(|d| d.is_finite()),
-        rank_change: before.zip(rank).map(|((_, then), now)| i64::from(then) - i64::from(now)),
+        total_change: before
+            .zip(total)
+            .map(|((then, _), now)| now - then)
+            .filter(|d| d.is_finite()),
+        rank_change: before
+            .zip(rank)
+            .map(|((_, then), now)| i64::from(then) - i64::from(now)),
         missing_components: missing
             .filter(|(s, _)| s.is_none())
             .map(|(_, &c)| p.catalog.components[c].code.clone())
@@ -130,7 +147,12 @@ fn summaries(p: &Parts, scores: &[UnitScore]) -> Vec<KindSummary> {
             mean_total: mean(&totals),
         }
     };
-    p.plan.kinds.iter().filter(|k| !k.units.is_empty()).map(|k| summary(&k.name)).collect()
+    p.plan
+        .kinds
+        .iter()
+        .filter(|k| !k.units.is_empty())
+        .map(|k| summary(&k.name))
+        .collect()
 }
 
 /// Ordinary median of ascending values (mean of the two middle ones for an even count).

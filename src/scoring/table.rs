@@ -4,42 +4,14 @@
 
 use super::model::{default_groups, Group};
 use super::rank::{rank_totals, ComponentRow, RankedRow};
+pub use super::table_input::TableError;
+use super::table_input::{check_unique, number, records, split_header};
 use std::collections::HashMap;
 use std::io::{Read, Write};
 
 const SCORES: &str = "scores.csv";
 const WEIGHTS: &str = "weights.csv";
 const GROUPS: &str = "groups.csv";
-
-#[derive(Debug, thiserror::Error)]
-pub enum TableError {
-    #[error("{file} could not be read as CSV: {source}")]
-    Read { file: &'static str, source: csv::Error },
-    #[error("{file} is empty; it needs at least a header line.")]
-    Empty { file: &'static str },
-    #[error("{file} line 1: the header must be `{expected}`, but it is `{found}`.")]
-    Header { file: &'static str, expected: &'static str, found: String },
-    #[error("{file} line {line}: the header has {expected} columns but this line has {found}.")]
-    CellCount { file: &'static str, line: u64, expected: usize, found: usize },
-    #[error("scores.csv line 1: there is no component column after the unit column.")]
-    NoComponents,
-    #[error("{file} line {line}, column {column}: the name is empty.")]
-    EmptyName { file: &'static str, line: u64, column: usize },
-    #[error("{file} line {line}, column {column}: `{name}` appears a second time (first on line {first_line}).")]
-    Duplicate { file: &'static str, line: u64, column: usize, name: String, first_line: u64 },
-    #[error("scores.csv line 1, column {column}: component `{component}` has no weight in weights.csv.")]
-    MissingWeight { column: usize, component: String },
-    #[error("weights.csv line {line}, column 1: `{component}` is not a component column of scores.csv.")]
-    UnknownComponent { line: u64, component: String },
-    #[error("{file} line {line}, column {column}: `{value}` is not a number (use `.` as the decimal point).")]
-    NotANumber { file: &'static str, line: u64, column: usize, value: String },
-    #[error("weights.csv line {line}, column 2: the weight must be a finite number greater than 0, but it is `{value}`.")]
-    BadWeight { line: u64, value: String },
-    #[error("groups.csv line {line}, column 3: {problem}")]
-    BadGroup { line: u64, problem: &'static str },
-    #[error("the ranked table could not be written: {0}")]
-    Write(#[source] csv::Error),
-}
 
 /// Reads scores, weights and (optionally, else `default_groups()`) groups, and writes
 /// `unit,total,rank,group` in the order of scores.csv.
@@ -56,82 +28,6 @@ pub fn rank_csv(
         None => default_groups(),
     };
     write_ranked(&rank_totals(&rows, &weights, &groups), &groups, out)
-}
-
-/// A CSV record with its physical line.
-type Line = (u64, Vec<String>);
-
-fn records(input: impl Read, file: &'static str) -> Result<Vec<Line>, TableError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(input);
-    let mut lines = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|source| TableError::Read { file, source })?;
-        let line = record.position().map_or(0, |p| p.line());
-        lines.push((line, record.iter().map(str::to_string).collect()));
-    }
-    Ok(lines)
-}
-
-/// Header and data lines, every data line with as many cells as the header; the header is
-/// checked against `expected` first when the file has a fixed one.
-fn split_header(
-    lines: Vec<Line>,
-    file: &'static str,
-    expected: Option<&'static str>,
-) -> Result<(Vec<String>, Vec<Line>), TableError> {
-    let mut lines = lines.into_iter();
-    let Some((_, header)) = lines.next() else {
-        return Err(TableError::Empty { file });
-    };
-    if let Some(expected) = expected {
-        expect_header(&header, file, expected)?;
-    }
-    let body: Vec<Line> = lines.collect();
-    if let Some((line, cells)) = body.iter().find(|(_, c)| c.len() != header.len()) {
-        let (line, expected, found) = (*line, header.len(), cells.len());
-        return Err(TableError::CellCount { file, line, expected, found });
-    }
-    Ok((header, body))
-}
-
-fn expect_header(header: &[String], file: &'static str, expected: &'static str) -> Result<(), TableError> {
-    let found = header.join(",");
-    if found != expected {
-        return Err(TableError::Header { file, expected, found });
-    }
-    Ok(())
-}
-
-/// A finite number, or `None` for an empty cell.
-fn number(cell: &str, file: &'static str, line: u64, column: usize) -> Result<Option<f64>, TableError> {
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    match cell.parse::<f64>() {
-        Ok(x) if x.is_finite() => Ok(Some(x)),
-        _ => Err(TableError::NotANumber { file, line, column, value: cell.to_string() }),
-    }
-}
-
-/// Remembers names with their line to reject a second occurrence.
-fn check_unique(
-    seen: &mut HashMap<String, u64>,
-    name: &str,
-    at: (&'static str, u64, usize),
-) -> Result<(), TableError> {
-    let (file, line, column) = at;
-    if name.is_empty() {
-        return Err(TableError::EmptyName { file, line, column });
-    }
-    if let Some(&first_line) = seen.get(name) {
-        return Err(TableError::Duplicate { file, line, column, name: name.to_string(), first_line });
-    }
-    seen.insert(name.to_string(), line);
-    Ok(())
 }
 
 /// Component names (header after the unit column) and one row per unit.
@@ -152,7 +48,10 @@ pub fn read_scores(input: impl Read) -> Result<(Vec<String>, Vec<ComponentRow>),
         let scores = cells[1..].iter().enumerate();
         let scores = scores.map(|(j, cell)| number(cell, SCORES, line, j + 2));
         let scores = scores.collect::<Result<Vec<_>, _>>()?;
-        rows.push(ComponentRow { unit: cells[0].clone(), scores });
+        rows.push(ComponentRow {
+            unit: cells[0].clone(),
+            scores,
+        });
     }
     Ok((columns, rows))
 }
@@ -166,17 +65,33 @@ pub fn read_weights(input: impl Read, columns: &[String]) -> Result<Vec<f64>, Ta
         let component = &cells[0];
         check_unique(&mut seen, component, (WEIGHTS, line, 1))?;
         let Some(j) = columns.iter().position(|c| c == component) else {
-            return Err(TableError::UnknownComponent { line, component: component.clone() });
+            return Err(TableError::UnknownComponent {
+                line,
+                component: component.clone(),
+            });
         };
-        let weight = number(&cells[1], WEIGHTS, line, 2)?;
+        // `inf`, `NaN`, 0 and an empty cell are numbers (or nothing) but no valid weight;
+        // other text is not a number at all.
+        let weight = match cells[1].parse::<f64>() {
+            Ok(w) => Some(w),
+            Err(_) => number(&cells[1], WEIGHTS, line, 2)?,
+        };
         match weight {
-            Some(w) if w > 0.0 => weights[j] = Some(w),
-            _ => return Err(TableError::BadWeight { line, value: cells[1].clone() }),
+            Some(w) if w.is_finite() && w > 0.0 => weights[j] = Some(w),
+            _ => {
+                return Err(TableError::BadWeight {
+                    line,
+                    value: cells[1].clone(),
+                })
+            }
         }
     }
     let missing = weights.iter().position(Option::is_none);
     if let Some(j) = missing {
-        return Err(TableError::MissingWeight { column: j + 2, component: columns[j].clone() });
+        return Err(TableError::MissingWeight {
+            column: j + 2,
+            component: columns[j].clone(),
+        });
     }
     Ok(weights.into_iter().flatten().collect())
 }
@@ -193,7 +108,9 @@ pub fn read_groups(input: impl Read) -> Result<Vec<Group>, TableError> {
         let is_last = Some(line) == last_line;
         let previous = groups.last().and_then(|g| g.min_total);
         let problem = match (min_total, is_last) {
-            (Some(_), true) => Some("the last group must have an empty min_total (it takes every lower total)."),
+            (Some(_), true) => {
+                Some("the last group must have an empty min_total (it takes every lower total).")
+            }
             (None, false) => Some("only the last group may have an empty min_total."),
             (Some(m), false) if previous.is_some_and(|p| m >= p) => {
                 Some("min_total must be lower than that of the group above.")
@@ -204,7 +121,11 @@ pub fn read_groups(input: impl Read) -> Result<Vec<Group>, TableError> {
             return Err(TableError::BadGroup { line, problem });
         }
         let (label_vi, label_en) = (cells[0].clone(), cells[1].clone());
-        groups.push(Group { label_vi, label_en, min_total });
+        groups.push(Group {
+            label_vi,
+            label_en,
+            min_total,
+        });
     }
     if groups.is_empty() {
         return Err(TableError::Empty { file: GROUPS });
@@ -213,14 +134,28 @@ pub fn read_groups(input: impl Read) -> Result<Vec<Group>, TableError> {
 }
 
 /// Writes `unit,total,rank,group`; totals in Rust's shortest round-trip form.
-pub fn write_ranked(rows: &[RankedRow], groups: &[Group], out: impl Write) -> Result<(), TableError> {
+pub fn write_ranked(
+    rows: &[RankedRow],
+    groups: &[Group],
+    out: impl Write,
+) -> Result<(), TableError> {
     let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(["unit", "total", "rank", "group"]).map_err(TableError::Write)?;
+    writer
+        .write_record(["unit", "total", "rank", "group"])
+        .map_err(TableError::Write)?;
     for row in rows {
         let total = row.total.map(|t| t.to_string()).unwrap_or_default();
         let rank = row.rank.map(|r| r.to_string()).unwrap_or_default();
-        let group = row.group.and_then(|g| groups.get(g)).map(|g| spreadsheet_safe(&g.label_vi));
-        let record = [spreadsheet_safe(&row.unit), total, rank, group.unwrap_or_default()];
+        let group = row
+            .group
+            .and_then(|g| groups.get(g))
+            .map(|g| spreadsheet_safe(&g.label_vi));
+        let record = [
+            spreadsheet_safe(&row.unit),
+            total,
+            rank,
+            group.unwrap_or_default(),
+        ];
         writer.write_record(&record).map_err(TableError::Write)?;
     }
     writer.flush().map_err(|e| TableError::Write(e.into()))

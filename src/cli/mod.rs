@@ -8,6 +8,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+mod scoring;
+pub use scoring::RunOptions;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ddci",
@@ -56,6 +59,32 @@ pub enum Command {
         #[arg(long, default_value_t = 20211121)]
         seed: u64,
     },
+    /// Score a cycle's stored responses (METHODOLOGY.md) and store the run with its parameters;
+    /// prints a short ranking. A published cycle cannot be scored again.
+    Score {
+        #[arg(long)]
+        cycle: i32,
+        #[command(flatten)]
+        options: RunOptions,
+    },
+    /// Close the cycle if still open and freeze its latest run as the published one.
+    Publish {
+        #[arg(long)]
+        cycle: i32,
+    },
+    /// Totals, ranks and groups from a table of component scores; CSV `unit,total,rank,group`
+    /// on stdout (messages on stderr). Needs no database.
+    Rank {
+        /// CSV: first column the unit, one column per component.
+        #[arg(long)]
+        scores: PathBuf,
+        /// CSV with header `component,weight`.
+        #[arg(long)]
+        weights: PathBuf,
+        /// CSV with header `label_vi,label_en,min_total` (default: the Lạng Sơn groups).
+        #[arg(long)]
+        groups: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -71,11 +100,21 @@ pub enum CycleAction {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let settings = Settings::from_env()?;
-    match cli.command.unwrap_or(Command::Serve {
+    let command = cli.command.unwrap_or(Command::Serve {
         bind: None,
         no_demo: false,
-    }) {
+    });
+    // `rank` works on files alone: it must run without any database configuration.
+    if let Command::Rank {
+        scores,
+        weights,
+        groups,
+    } = &command
+    {
+        return scoring::rank(scores, weights, groups.as_deref());
+    }
+    let settings = Settings::from_env()?;
+    match command {
         Command::Serve { bind, no_demo } => {
             let settings = Settings {
                 bind: bind.unwrap_or(settings.bind),
@@ -91,6 +130,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             responses,
             seed,
         } => demo(&connect(&settings)?, cycle, responses, seed),
+        Command::Score { cycle, options } => scoring::score(&connect(&settings)?, cycle, &options),
+        Command::Publish { cycle } => scoring::publish(&connect(&settings)?, cycle),
+        Command::Rank { .. } => Ok(()),
     }
 }
 

@@ -1,0 +1,106 @@
+//! What the data package needs from storage: the installation secret behind the pseudonyms,
+//! the stored responses with their profile and scored answers, and the keys already used.
+
+use super::schema::*;
+use super::{Conn, DbError};
+use crate::package::StoredResponse;
+use diesel::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+const SECRET_KEY: &str = "package_secret";
+
+/// The installation's secret for evaluation pseudonyms, created on first use. It never leaves
+/// the database, so nobody can recompute which pseudonyms belong to one response.
+pub fn secret(conn: &mut Conn) -> Result<Vec<u8>, DbError> {
+    let fresh = {
+        use rand_core::RngCore;
+        let mut bytes = [0u8; 32];
+        rand_core::OsRng.fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    };
+    let stored = crate::dispatch!(conn, get_or_insert(SECRET_KEY, &fresh))?;
+    Ok(hex::decode(stored).unwrap_or_default())
+}
+
+/// Every response of the cycle with its profile and non-missing scored answers.
+pub fn stored_responses(conn: &mut Conn, cycle_id: i64) -> Result<Vec<StoredResponse>, DbError> {
+    Ok(crate::dispatch!(conn, stored_responses(cycle_id))?)
+}
+
+/// Which of `keys` are already response keys of the cycle.
+pub fn existing_keys(
+    conn: &mut Conn,
+    cycle_id: i64,
+    keys: &[String],
+) -> Result<HashSet<String>, DbError> {
+    let mut found = HashSet::new();
+    for chunk in keys.chunks(500) {
+        found.extend(crate::dispatch!(conn, existing_keys(cycle_id, chunk))?);
+    }
+    Ok(found)
+}
+
+crate::per_backend! {
+    use crate::db::WriteTx;
+
+    pub(crate) fn get_or_insert(c: &mut Db, key: &str, fresh: &str) -> QueryResult<String> {
+        c.write_tx(|c| {
+            let existing = settings::table
+                .find(key)
+                .select(settings::value)
+                .first::<String>(c)
+                .optional()?;
+            if let Some(v) = existing {
+                return Ok(v);
+            }
+            diesel::insert_into(settings::table)
+                .values((settings::key.eq(key), settings::value.eq(fresh)))
+                .execute(c)?;
+            Ok(fresh.to_string())
+        })
+    }
+
+    pub(crate) fn existing_keys(c: &mut Db, cycle_id: i64, keys: &[String]) -> QueryResult<Vec<String>> {
+        responses::table
+            .filter(responses::cycle_id.eq(cycle_id))
+            .filter(responses::response_key.eq_any(keys))
+            .select(responses::response_key)
+            .load(c)
+    }
+
+    pub(crate) fn stored_responses(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<StoredResponse>> {
+        let mut by_id: HashMap<i64, StoredResponse> = responses::table
+            .filter(responses::cycle_id.eq(cycle_id))
+            .select((responses::id, responses::weight))
+            .load::<(i64, f64)>(c)?
+            .into_iter()
+            .map(|(id, weight)| (id, StoredResponse { id, weight, profile: vec![], answers: vec![] }))
+            .collect();
+        let of_cycle = responses::table.filter(responses::cycle_id.eq(cycle_id)).select(responses::id);
+        let profiles = response_profiles::table
+            .filter(response_profiles::response_id.eq_any(of_cycle))
+            .select((response_profiles::response_id, response_profiles::question_code, response_profiles::value))
+            .load::<(i64, String, String)>(c)?;
+        for (id, q, v) in profiles {
+            if let Some(r) = by_id.get_mut(&id) {
+                r.profile.push((q, v));
+            }
+        }
+        let of_cycle = responses::table.filter(responses::cycle_id.eq(cycle_id)).select(responses::id);
+        let answers = answers::table
+            .inner_join(units::table)
+            .inner_join(indicators::table)
+            .filter(answers::response_id.eq_any(of_cycle))
+            .filter(answers::value.is_not_null())
+            .select((answers::response_id, units::code, indicators::code, answers::value.assume_not_null()))
+            .load::<(i64, String, String, f64)>(c)?;
+        for (id, unit, indicator, value) in answers {
+            if let Some(r) = by_id.get_mut(&id) {
+                r.answers.push((unit, indicator, value));
+            }
+        }
+        let mut out: Vec<StoredResponse> = by_id.into_values().collect();
+        out.sort_by_key(|r| r.id);
+        Ok(out)
+    }
+}

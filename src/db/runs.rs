@@ -1,0 +1,380 @@
+//! Scoring runs: storing every number a run produced, reading a run back, publishing.
+
+use super::cycles::{CycleError, CycleRow, Status};
+use super::schema::*;
+use super::{Conn, DbError};
+use crate::scoring::model::Config;
+use crate::scoring::result::*;
+use diesel::prelude::*;
+
+/// A stored run's parameters.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = scoring_runs)]
+pub struct RunRow {
+    pub id: i64,
+    pub cycle_id: i64,
+    pub created_at: String,
+    pub min_responses: i32,
+    pub pool_years: i32,
+    pub bootstrap_replicates: i32,
+    pub bootstrap_seed: i64,
+    pub groups_json: String,
+    pub pooled_cycles: String,
+    pub engine_version: String,
+    pub warnings_json: String,
+}
+
+impl RunRow {
+    /// The configuration the run actually used (CLI overrides included).
+    pub fn config(&self) -> Config {
+        Config {
+            min_responses: self.min_responses.max(1) as u32,
+            pool_years: self.pool_years.max(1) as u32,
+            bootstrap_replicates: self.bootstrap_replicates.max(0) as u32,
+            bootstrap_seed: self.bootstrap_seed as u64,
+            groups: serde_json::from_str(&self.groups_json).unwrap_or_default(),
+        }
+    }
+
+    pub fn pooled_cycles(&self) -> Vec<i32> {
+        serde_json::from_str(&self.pooled_cycles).unwrap_or_default()
+    }
+}
+
+/// Stores a run and all its numbers in one transaction; returns the run id.
+pub fn store(
+    conn: &mut Conn,
+    cycle_id: i64,
+    config: &Config,
+    result: &ScoringResult,
+) -> Result<i64, DbError> {
+    Ok(crate::dispatch!(conn, store(cycle_id, config, result))?)
+}
+
+/// The newest run of a cycle.
+pub fn latest(conn: &mut Conn, cycle_id: i64) -> Result<Option<RunRow>, DbError> {
+    Ok(crate::dispatch!(conn, latest(cycle_id))?)
+}
+
+/// A run's numbers, in the shape the engine produced them.
+pub fn load(conn: &mut Conn, run: &RunRow, year: i32) -> Result<ScoringResult, DbError> {
+    let mut result = crate::dispatch!(conn, load(run.id))?;
+    result.year = year;
+    result.pooled_cycles = run.pooled_cycles();
+    result.warnings = serde_json::from_str(&run.warnings_json).unwrap_or_default();
+    for s in &mut result.scores {
+        s.group_index = run
+            .config()
+            .groups
+            .iter()
+            .position(|g| Some(&g.label_vi) == s.group.as_ref());
+    }
+    Ok(result)
+}
+
+/// The run whose numbers the public sees: the published one, else the latest.
+pub fn current(conn: &mut Conn, cycle: &CycleRow) -> Result<Option<RunRow>, DbError> {
+    match cycle.published_run_id {
+        Some(id) => Ok(crate::dispatch!(conn, by_id(id))?),
+        None => latest(conn, cycle.id),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("cycle {0} is already published; its numbers never change")]
+    AlreadyPublished(i32),
+    #[error("cycle {0} has no scoring run; run `ddci score --cycle {0}` first")]
+    NoRun(i32),
+    #[error("the latest run of cycle {0} ranks no unit; it cannot be published")]
+    NothingRanked(i32),
+    #[error(transparent)]
+    Cycle(#[from] CycleError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Closes the cycle if still open and freezes its latest run as the published one.
+pub fn publish(conn: &mut Conn, year: i32) -> Result<RunRow, PublishError> {
+    let cycle = super::cycles::get(conn, year)?;
+    if cycle.status() == Status::Published {
+        return Err(PublishError::AlreadyPublished(year));
+    }
+    let run = latest(conn, cycle.id)?.ok_or(PublishError::NoRun(year))?;
+    let ranked = crate::dispatch!(conn, ranked_units(run.id)).map_err(DbError::from)?;
+    if ranked == 0 {
+        return Err(PublishError::NothingRanked(year));
+    }
+    let done = crate::dispatch!(conn, freeze(cycle.id, run.id)).map_err(DbError::from)?;
+    if !done {
+        return Err(PublishError::AlreadyPublished(year));
+    }
+    Ok(run)
+}
+
+fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+crate::per_backend! {
+    use crate::db::WriteTx;
+
+    pub(crate) fn load(c: &mut Db, run: i64) -> QueryResult<ScoringResult> {
+        Ok(ScoringResult {
+            scores: load_scores(c, run)?,
+            indicator_scores: load_indicator_scores(c, run)?,
+            component_scores: run_component_scores::table
+                .filter(run_component_scores::run_id.eq(run))
+                .select((run_component_scores::unit_code, run_component_scores::component_code,
+                         run_component_scores::score))
+                .load::<(String, String, Option<f64>)>(c)?
+                .into_iter()
+                .map(|(unit_code, component_code, score)| ComponentScore { unit_code, component_code, score })
+                .collect(),
+            summary: run_summaries::table
+                .filter(run_summaries::run_id.eq(run))
+                .select((run_summaries::kind, run_summaries::ranked_units,
+                         run_summaries::median_total, run_summaries::mean_total))
+                .load::<(String, i32, Option<f64>, Option<f64>)>(c)?
+                .into_iter()
+                .map(|(kind, n, median_total, mean_total)| KindSummary {
+                    kind, ranked_units: n.max(0) as u32, median_total, mean_total,
+                })
+                .collect(),
+            reliability: run_reliability::table
+                .filter(run_reliability::run_id.eq(run))
+                .select((run_reliability::kind, run_reliability::component_code,
+                         run_reliability::n, run_reliability::alpha))
+                .load::<(String, String, i32, Option<f64>)>(c)?
+                .into_iter()
+                .map(|(kind, component_code, n, alpha)| Reliability {
+                    kind, component_code, n: n.max(0) as u32, alpha,
+                })
+                .collect(),
+            ..ScoringResult::default()
+        })
+    }
+
+    fn load_scores(c: &mut Db, run: i64) -> QueryResult<Vec<UnitScore>> {
+        let rows = run_scores::table
+            .filter(run_scores::run_id.eq(run))
+            .select(StoredScore::as_select())
+            .load::<StoredScore>(c)?;
+        Ok(rows.into_iter().map(StoredScore::into_score).collect())
+    }
+
+    fn load_indicator_scores(c: &mut Db, run: i64) -> QueryResult<Vec<IndicatorScore>> {
+        type Row = (String, String, i32, Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>);
+        Ok(run_indicator_scores::table
+            .filter(run_indicator_scores::run_id.eq(run))
+            .select((
+                run_indicator_scores::unit_code, run_indicator_scores::indicator_code,
+                run_indicator_scores::n, run_indicator_scores::raw_value,
+                run_indicator_scores::ci_low, run_indicator_scores::ci_high,
+                run_indicator_scores::pool_min, run_indicator_scores::pool_max,
+                run_indicator_scores::score,
+            ))
+            .load::<Row>(c)?
+            .into_iter()
+            .map(|(unit_code, indicator_code, n, raw_value, ci_low, ci_high, pool_min, pool_max, score)| {
+                IndicatorScore {
+                    unit_code, indicator_code, n: n.max(0) as u32, raw_value, ci_low, ci_high,
+                    pool_min, pool_max, score,
+                }
+            })
+            .collect())
+    }
+
+    pub(crate) fn by_id(c: &mut Db, id: i64) -> QueryResult<Option<RunRow>> {
+        scoring_runs::table.find(id).select(RunRow::as_select()).first(c).optional()
+    }
+
+    pub(crate) fn latest(c: &mut Db, cycle_id: i64) -> QueryResult<Option<RunRow>> {
+        scoring_runs::table
+            .filter(scoring_runs::cycle_id.eq(cycle_id))
+            .order(scoring_runs::id.desc())
+            .select(RunRow::as_select())
+            .first(c)
+            .optional()
+    }
+
+    pub(crate) fn ranked_units(c: &mut Db, run: i64) -> QueryResult<i64> {
+        run_scores::table
+            .filter(run_scores::run_id.eq(run))
+            .filter(run_scores::ranked.eq(true))
+            .count()
+            .get_result(c)
+    }
+
+    /// Sets the published run only if none is set yet, so two publishers cannot both win.
+    pub(crate) fn freeze(c: &mut Db, cycle_id: i64, run: i64) -> QueryResult<bool> {
+        c.write_tx(|c| {
+            let n = diesel::update(
+                cycles::table
+                    .find(cycle_id)
+                    .filter(cycles::published_run_id.is_null()),
+            )
+            .set((cycles::published_run_id.eq(run), cycles::status.eq("published")))
+            .execute(c)?;
+            Ok(n == 1)
+        })
+    }
+
+    pub(crate) fn store(
+        c: &mut Db,
+        cycle_id: i64,
+        config: &Config,
+        result: &ScoringResult,
+    ) -> QueryResult<i64> {
+        c.write_tx(|c| {
+            let run = insert_run(c, cycle_id, config, result)?;
+            insert_scores(c, run, config, result)?;
+            insert_details(c, run, result)?;
+            Ok(run)
+        })
+    }
+
+    fn insert_run(
+        c: &mut Db,
+        cycle_id: i64,
+        config: &Config,
+        result: &ScoringResult,
+    ) -> QueryResult<i64> {
+        diesel::insert_into(scoring_runs::table)
+            .values((
+                scoring_runs::cycle_id.eq(cycle_id),
+                scoring_runs::created_at.eq(crate::clock::now_rfc3339()),
+                scoring_runs::min_responses.eq(config.min_responses as i32),
+                scoring_runs::pool_years.eq(config.pool_years as i32),
+                scoring_runs::bootstrap_replicates.eq(config.bootstrap_replicates as i32),
+                scoring_runs::bootstrap_seed.eq(config.bootstrap_seed as i64),
+                scoring_runs::groups_json.eq(to_json(&config.groups)),
+                scoring_runs::pooled_cycles.eq(to_json(&result.pooled_cycles)),
+                scoring_runs::engine_version.eq(crate::scoring::ENGINE_VERSION),
+                scoring_runs::warnings_json.eq(to_json(&result.warnings)),
+            ))
+            .returning(scoring_runs::id)
+            .get_result(c)
+    }
+
+    fn insert_scores(
+        c: &mut Db,
+        run: i64,
+        config: &Config,
+        result: &ScoringResult,
+    ) -> QueryResult<()> {
+        let rows: Vec<_> = result.scores.iter().map(|s| (
+            run_scores::run_id.eq(run),
+            run_scores::unit_code.eq(&s.unit_code),
+            run_scores::kind.eq(&s.kind),
+            run_scores::responses.eq(s.responses as i32),
+            run_scores::ranked.eq(s.ranked),
+            run_scores::total.eq(s.total),
+            run_scores::rank.eq(s.rank.map(|r| r as i32)),
+            run_scores::group_vi.eq(s.group.clone()),
+            run_scores::group_en.eq(s.group_index.and_then(|i| config.groups.get(i)).map(|g| g.label_en.clone())),
+            run_scores::total_ci_low.eq(s.total_ci_low),
+            run_scores::total_ci_high.eq(s.total_ci_high),
+            run_scores::rank_ci_low.eq(s.rank_ci_low.map(|r| r as i32)),
+            run_scores::rank_ci_high.eq(s.rank_ci_high.map(|r| r as i32)),
+            run_scores::total_change.eq(s.total_change),
+            run_scores::rank_change.eq(s.rank_change.map(|r| r as i32)),
+            run_scores::missing_components.eq(s.missing_components.join(";")),
+        )).collect();
+        diesel::insert_into(run_scores::table).values(&rows).execute(c)?;
+        Ok(())
+    }
+
+    fn insert_details(c: &mut Db, run: i64, result: &ScoringResult) -> QueryResult<()> {
+        let rows: Vec<_> = result.indicator_scores.iter().map(|s| (
+            run_indicator_scores::run_id.eq(run),
+            run_indicator_scores::unit_code.eq(&s.unit_code),
+            run_indicator_scores::indicator_code.eq(&s.indicator_code),
+            run_indicator_scores::n.eq(s.n as i32),
+            run_indicator_scores::raw_value.eq(s.raw_value),
+            run_indicator_scores::ci_low.eq(s.ci_low),
+            run_indicator_scores::ci_high.eq(s.ci_high),
+            run_indicator_scores::pool_min.eq(s.pool_min),
+            run_indicator_scores::pool_max.eq(s.pool_max),
+            run_indicator_scores::score.eq(s.score),
+        )).collect();
+        for chunk in rows.chunks(2000) {
+            diesel::insert_into(run_indicator_scores::table).values(chunk).execute(c)?;
+        }
+        let rows: Vec<_> = result.component_scores.iter().map(|s| (
+            run_component_scores::run_id.eq(run),
+            run_component_scores::unit_code.eq(&s.unit_code),
+            run_component_scores::component_code.eq(&s.component_code),
+            run_component_scores::score.eq(s.score),
+        )).collect();
+        diesel::insert_into(run_component_scores::table).values(&rows).execute(c)?;
+        insert_summaries(c, run, result)
+    }
+
+    fn insert_summaries(c: &mut Db, run: i64, result: &ScoringResult) -> QueryResult<()> {
+        let rows: Vec<_> = result.summary.iter().map(|s| (
+            run_summaries::run_id.eq(run),
+            run_summaries::kind.eq(&s.kind),
+            run_summaries::ranked_units.eq(s.ranked_units as i32),
+            run_summaries::median_total.eq(s.median_total),
+            run_summaries::mean_total.eq(s.mean_total),
+        )).collect();
+        diesel::insert_into(run_summaries::table).values(&rows).execute(c)?;
+        let rows: Vec<_> = result.reliability.iter().map(|s| (
+            run_reliability::run_id.eq(run),
+            run_reliability::kind.eq(&s.kind),
+            run_reliability::component_code.eq(&s.component_code),
+            run_reliability::n.eq(s.n as i32),
+            run_reliability::alpha.eq(s.alpha),
+        )).collect();
+        diesel::insert_into(run_reliability::table).values(&rows).execute(c)?;
+        Ok(())
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = run_scores)]
+struct StoredScore {
+    unit_code: String,
+    kind: String,
+    responses: i32,
+    ranked: bool,
+    total: Option<f64>,
+    rank: Option<i32>,
+    group_vi: Option<String>,
+    total_ci_low: Option<f64>,
+    total_ci_high: Option<f64>,
+    rank_ci_low: Option<i32>,
+    rank_ci_high: Option<i32>,
+    total_change: Option<f64>,
+    rank_change: Option<i32>,
+    missing_components: String,
+}
+
+impl StoredScore {
+    fn into_score(self) -> UnitScore {
+        let count = |v: Option<i32>| v.map(|r| r.max(0) as u32);
+        UnitScore {
+            unit_code: self.unit_code,
+            kind: self.kind,
+            responses: self.responses.max(0) as u32,
+            ranked: self.ranked,
+            total: self.total,
+            rank: count(self.rank),
+            group: self.group_vi,
+            group_index: None,
+            total_ci_low: self.total_ci_low,
+            total_ci_high: self.total_ci_high,
+            rank_ci_low: count(self.rank_ci_low),
+            rank_ci_high: count(self.rank_ci_high),
+            total_change: self.total_change,
+            rank_change: self.rank_change.map(i64::from),
+            missing_components: self
+                .missing_components
+                .split(';')
+                .filter(|c| !c.is_empty())
+                .map(String::from)
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! What the scoring engine reads from the database: a cycle's scored catalog, its evaluations
+//! and the published runs of earlier cycles.
+
+use super::schema::*;
+use super::{Conn, DbError};
+use crate::catalog::SeedCatalog;
+use crate::scoring::model::{self as m, Catalog, Evaluation, PublishedCycle};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+/// The scored part of a cycle's catalog, in display order.
+pub fn scoring_catalog(catalog: &SeedCatalog) -> Catalog {
+    let components: Vec<m::Component> = catalog
+        .components
+        .iter()
+        .map(|c| m::Component {
+            code: c.code.clone(),
+            kind: c.kind.clone(),
+            weight: c.weight,
+        })
+        .collect();
+    let position: HashMap<&str, usize> = catalog
+        .components
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.code.as_str(), i))
+        .collect();
+    let indicators = catalog
+        .indicators
+        .iter()
+        .filter_map(|i| {
+            Some(m::Indicator {
+                code: i.code.clone(),
+                component: *position.get(i.component_code.as_str())?,
+                question_type: i.question_type,
+                aggregate: i.aggregate,
+                direction: i.direction,
+                weight: i.weight,
+            })
+        })
+        .collect();
+    let units = catalog
+        .units
+        .iter()
+        .map(|u| m::Unit {
+            code: u.code.clone(),
+            kind: u.kind.clone(),
+        })
+        .collect();
+    Catalog {
+        units,
+        components,
+        indicators,
+    }
+}
+
+/// Every evaluation of the cycle: (response, unit) pairs with their non-missing answers.
+pub fn evaluations(
+    conn: &mut Conn,
+    cycle_id: i64,
+    catalog: &Catalog,
+) -> Result<Vec<Evaluation>, DbError> {
+    let ids = super::responses::code_ids(conn, cycle_id)?;
+    let units = positions(&ids.units, catalog.units.iter().map(|u| u.code.as_str()));
+    let indicators = positions(
+        &ids.indicators,
+        catalog.indicators.iter().map(|i| i.code.as_str()),
+    );
+    let rows = crate::dispatch!(conn, answer_rows(cycle_id))?;
+    Ok(group_rows(rows, &units, &indicators))
+}
+
+/// Database id → position in the scoring catalog.
+fn positions<'a>(
+    by_code: &HashMap<String, i64>,
+    codes: impl Iterator<Item = &'a str>,
+) -> HashMap<i64, usize> {
+    codes
+        .enumerate()
+        .filter_map(|(pos, code)| by_code.get(code).map(|id| (*id, pos)))
+        .collect()
+}
+
+/// (response id, unit id, indicator id, value, weight), ordered by response and unit.
+type AnswerRow = (i64, i64, i64, f64, f64);
+
+fn group_rows(
+    rows: Vec<AnswerRow>,
+    units: &HashMap<i64, usize>,
+    indicators: &HashMap<i64, usize>,
+) -> Vec<Evaluation> {
+    let mut out: Vec<Evaluation> = Vec::new();
+    for (response, unit_id, indicator_id, value, weight) in rows {
+        let (Some(&unit), Some(&indicator)) = (units.get(&unit_id), indicators.get(&indicator_id))
+        else {
+            continue;
+        };
+        let response = response as u64;
+        match out.last_mut() {
+            Some(e) if e.response == response && e.unit == unit => {
+                e.answers.push((indicator, value))
+            }
+            _ => out.push(Evaluation {
+                response,
+                unit,
+                weight,
+                answers: vec![(indicator, value)],
+            }),
+        }
+    }
+    out
+}
+
+/// The published runs of cycles before `year`, for pooled bounds and change.
+pub fn history(conn: &mut Conn, year: i32) -> Result<Vec<PublishedCycle>, DbError> {
+    Ok(crate::dispatch!(conn, history(year))?)
+}
+
+crate::per_backend! {
+    pub(crate) fn answer_rows(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<AnswerRow>> {
+        let of_cycle = responses::table
+            .filter(responses::cycle_id.eq(cycle_id))
+            .select(responses::id);
+        let weights: HashMap<i64, f64> = responses::table
+            .filter(responses::cycle_id.eq(cycle_id))
+            .select((responses::id, responses::weight))
+            .load::<(i64, f64)>(c)?
+            .into_iter()
+            .collect();
+        let rows = answers::table
+            .filter(answers::response_id.eq_any(of_cycle))
+            .filter(answers::value.is_not_null())
+            .select((
+                answers::response_id,
+                answers::unit_id,
+                answers::indicator_id,
+                answers::value.assume_not_null(),
+            ))
+            .load::<(i64, i64, i64, f64)>(c)?;
+        let mut rows: Vec<AnswerRow> = rows
+            .into_iter()
+            .map(|(r, u, i, v)| (r, u, i, v, weights.get(&r).copied().unwrap_or(1.0)))
+            .collect();
+        // Grouping needs rows of one evaluation together; the storage order usually is already.
+        rows.sort_unstable_by_key(|r| (r.0, r.1, r.2));
+        Ok(rows)
+    }
+
+    pub(crate) fn history(c: &mut Db, year: i32) -> QueryResult<Vec<PublishedCycle>> {
+        let published = cycles::table
+            .filter(cycles::year.lt(year))
+            .filter(cycles::published_run_id.is_not_null())
+            .select((cycles::year, cycles::published_run_id.assume_not_null()))
+            .load::<(i32, i64)>(c)?;
+        published
+            .into_iter()
+            .map(|(year, run)| published_cycle(c, year, run))
+            .collect()
+    }
+
+    fn published_cycle(c: &mut Db, year: i32, run: i64) -> QueryResult<PublishedCycle> {
+        let ranked_totals = run_scores::table
+            .filter(run_scores::run_id.eq(run))
+            .filter(run_scores::ranked.eq(true))
+            .select((
+                run_scores::unit_code,
+                run_scores::total.assume_not_null(),
+                run_scores::rank.assume_not_null(),
+            ))
+            .load::<(String, f64, i32)>(c)?
+            .into_iter()
+            .map(|(u, t, r)| (u, t, r.max(0) as u32))
+            .collect::<Vec<_>>();
+        let ranked: std::collections::HashSet<&str> =
+            ranked_totals.iter().map(|(u, _, _)| u.as_str()).collect();
+        let ranked_raw_values = run_indicator_scores::table
+            .filter(run_indicator_scores::run_id.eq(run))
+            .filter(run_indicator_scores::raw_value.is_not_null())
+            .select((
+                run_indicator_scores::unit_code,
+                run_indicator_scores::indicator_code,
+                run_indicator_scores::raw_value.assume_not_null(),
+            ))
+            .load::<(String, String, f64)>(c)?
+            .into_iter()
+            .filter(|(u, _, _)| ranked.contains(u.as_str()))
+            .collect();
+        Ok(PublishedCycle { year, ranked_raw_values, ranked_totals })
+    }
+}
