@@ -11,7 +11,8 @@ const SEED: u64 = 4242;
 const B: u32 = 40;
 
 /// One kind, 3 ranked units and one unranked; c1 = {likert mean, likert share_agree (w 2)},
-/// c2 = {number median, lower_better}; W = 1 and 2. Unit codes are not in catalog order.
+/// c2 = {number median, lower_better}; W = 1 and 2. Neither unit codes nor indicator codes are
+/// in catalog order, so that the documented orders (by code) are really exercised.
 fn cycle() -> (Catalog, Vec<Evaluation>) {
     let units = ["u-c", "u-a", "u-b", "u-z"];
     let ind = |code: &str, component, question_type, aggregate, direction, weight| Indicator {
@@ -130,6 +131,29 @@ fn naive_replicates(
         ranks.push(ranked_rows.iter().map(|r| r.rank.expect("rank")).collect());
     }
     (totals, ranks)
+}
+
+/// The documented order of a unit's evaluations: answers as (indicator code, value) sequences
+/// in ascending code order, compared lexicographically (a prefix first), then the weight.
+fn resampling_order(c: &Catalog, a: &Evaluation, b: &Evaluation) -> std::cmp::Ordering {
+    let key = |ev: &Evaluation| {
+        let mut k: Vec<(String, f64)> = ev
+            .answers
+            .iter()
+            .map(|(i, x)| (c.indicators[*i].code.clone(), *x))
+            .collect();
+        k.sort_by(|p, q| p.0.cmp(&q.0));
+        k
+    };
+    let (ka, kb) = (key(a), key(b));
+    let first_difference = ka
+        .iter()
+        .zip(&kb)
+        .map(|(p, q)| p.0.cmp(&q.0).then(p.1.total_cmp(&q.1)))
+        .find(|o| o.is_ne());
+    first_difference
+        .unwrap_or(ka.len().cmp(&kb.len()))
+        .then(a.weight.total_cmp(&b.weight))
 }
 
 /// §2 and §4 for drawn evaluations, giving component-score rows for `rank_totals`.

@@ -2,7 +2,7 @@
 //!
 //! Replicate r (0-based) uses `ChaCha8Rng::seed_from_u64(seed)` switched to stream r. It visits
 //! the ranked units in ascending byte order of their codes (so reordering the catalog changes
-//! nothing) and, for each, draws n_u positions into the unit's evaluation order (see `prepare`)
+//! nothing) and, for each, draws n_u positions into the unit's evaluation order (see `evals`)
 //! with `draw_below`. Replicates run in parallel, but each depends only on (data, seed, r) and
 //! lands in its own slot, so the result is the same whatever rayon does.
 

@@ -39,11 +39,9 @@ impl UnitEvals {
     pub fn sort(&mut self) {
         let answers = &self.answers;
         self.evals.sort_by(|a, b| {
-            let content = || cmp_answers(&answers[a.start..a.end], &answers[b.start..b.end]);
-            a.response
-                .cmp(&b.response)
-                .then(a.weight.total_cmp(&b.weight))
-                .then_with(content)
+            // Local indicator indexes follow indicator codes (see `prepare`).
+            let content = cmp_answers(&answers[a.start..a.end], &answers[b.start..b.end]);
+            content.then(a.weight.total_cmp(&b.weight))
         });
     }
 
@@ -78,7 +76,6 @@ impl UnitEvals {
         }
         let end = self.answers.len();
         self.evals.push(EvalRef {
-            response: ev.response,
             weight: ev.weight,
             start,
             end,

@@ -56,22 +56,23 @@ fn indicator_rows(p: &Parts, u: usize) -> Vec<IndicatorScore> {
     let kind = &p.plan.kinds[unit.kind];
     let ranked = ranked_at(p, u);
     let rows = kind.output_order.iter().map(|&i| (i, kind.indicators[i]));
-    rows.filter(|(i, _)| unit.n[*i] > 0).map(|(i, ci)| {
-        let bounds = ranked.and_then(|(k, _)| p.point.works[k].bounds[i]);
-        let interval = p.point.ci[u][i];
-        IndicatorScore {
-            unit_code: p.catalog.units[u].code.clone(),
-            indicator_code: p.catalog.indicators[ci].code.clone(),
-            n: unit.n[i],
-            raw_value: p.point.raw[u][i],
-            ci_low: interval.map(|c| c.0),
-            ci_high: interval.map(|c| c.1),
-            pool_min: bounds.map(|b| b.min),
-            pool_max: bounds.map(|b| b.max),
-            score: ranked.and_then(|(k, row)| p.point.works[k].score(kind, row, i)),
-        }
-    })
-    .collect()
+    rows.filter(|(i, _)| unit.n[*i] > 0)
+        .map(|(i, ci)| {
+            let bounds = ranked.and_then(|(k, _)| p.point.works[k].bounds[i]);
+            let interval = p.point.ci[u][i];
+            IndicatorScore {
+                unit_code: p.catalog.units[u].code.clone(),
+                indicator_code: p.catalog.indicators[ci].code.clone(),
+                n: unit.n[i],
+                raw_value: p.point.raw[u][i],
+                ci_low: interval.map(|c| c.0),
+                ci_high: interval.map(|c| c.1),
+                pool_min: bounds.map(|b| b.min),
+                pool_max: bounds.map(|b| b.max),
+                score: ranked.and_then(|(k, row)| p.point.works[k].score(kind, row, i)),
+            }
+        })
+        .collect()
 }
 
 /// Component scores of a ranked unit, `None` where missing.

@@ -114,7 +114,12 @@ fn kinds_of(catalog: &Catalog) -> KindLayout {
         })
         .collect();
     let mut by_code: Vec<usize> = (0..catalog.indicators.len()).collect();
-    by_code.sort_by(|&a, &b| catalog.indicators[a].code.cmp(&catalog.indicators[b].code).then(a.cmp(&b)));
+    by_code.sort_by(|&a, &b| {
+        catalog.indicators[a]
+            .code
+            .cmp(&catalog.indicators[b].code)
+            .then(a.cmp(&b))
+    });
     let mut local = vec![None; catalog.indicators.len()];
     for i in by_code {
         let ind = &catalog.indicators[i];
