@@ -7,5 +7,8 @@ pub fn now_rfc3339() -> String {
 
 /// Today's date (UTC) as `YYYY-MM-DD`: the only time a response keeps.
 pub fn today() -> String {
-    chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string()
+    chrono::Utc::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string()
 }

@@ -85,7 +85,10 @@ fn choose_units(catalog: &SeedCatalog, rng: &mut Rng) -> Vec<usize> {
             continue;
         }
         let wanted = if k == 0 { 2 + rng.below(4) } else { 1 };
-        while chosen.iter().filter(|&&u: &&usize| catalog.units[u].kind == kind.code).count()
+        while chosen
+            .iter()
+            .filter(|&&u: &&usize| catalog.units[u].kind == kind.code)
+            .count()
             < wanted.min(of_kind.len())
         {
             // Squaring the uniform makes the first units of the list (the busiest

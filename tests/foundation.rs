@@ -11,7 +11,8 @@ fn canonical(mut c: SeedCatalog) -> SeedCatalog {
     c.units.sort_by(|a, b| a.code.cmp(&b.code));
     c.components.sort_by(|a, b| a.code.cmp(&b.code));
     c.indicators.sort_by(|a, b| a.code.cmp(&b.code));
-    c.profile_choices.sort_by(|a, b| (&a.question_code, &a.code).cmp(&(&b.question_code, &b.code)));
+    c.profile_choices
+        .sort_by(|a, b| (&a.question_code, &a.code).cmp(&(&b.question_code, &b.code)));
     c
 }
 
@@ -66,10 +67,17 @@ fn seeding_twice_leaves_the_same_rows() {
     let mut conn = pool.get().expect("conn");
     let first = db::catalog::load(&mut conn).expect("load").expect("seeded");
     let out = ddci(&db).arg("seed").output().expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let second = db::catalog::load(&mut conn).expect("load").expect("seeded");
     assert_eq!(first, second);
-    assert_eq!(canonical(first), canonical(SeedCatalog::embedded().expect("valid")));
+    assert_eq!(
+        canonical(first),
+        canonical(SeedCatalog::embedded().expect("valid"))
+    );
 }
 
 #[test]
@@ -90,16 +98,30 @@ fn a_changed_catalog_for_a_new_cycle_leaves_old_cycles_untouched() {
         .arg(dir.path())
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = ddci(&db).args(["cycle", "open", "2025"]).output().expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = ddci(&db)
+        .args(["cycle", "open", "2025"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let after = db::cycle_catalog::load(&mut conn, old.id, vec![]).expect("2024 catalog");
     assert_eq!(before, after, "the 2024 questionnaire must not change");
     let new = db::cycles::get(&mut conn, 2025).expect("2025");
     assert_eq!(new.status, "open");
     let new_catalog = db::cycle_catalog::load(&mut conn, new.id, vec![]).expect("2025 catalog");
-    assert_eq!(new_catalog.indicators[0].text_vi, "Câu hỏi đã sửa cho năm sau");
+    assert_eq!(
+        new_catalog.indicators[0].text_vi,
+        "Câu hỏi đã sửa cho năm sau"
+    );
     assert_eq!(before.indicators[0].text_vi, first_text);
 }
 
@@ -120,10 +142,17 @@ fn migrations_run_up_down_and_up_again() {
     let pool = seeded(&db);
     let mut conn = pool.get().expect("conn");
     conn.revert_all_migrations().expect("down");
-    assert!(db::cycles::list(&mut conn).is_err(), "tables are gone after down");
+    assert!(
+        db::cycles::list(&mut conn).is_err(),
+        "tables are gone after down"
+    );
     conn.run_pending_migrations().expect("up again");
-    assert!(db::cycles::list(&mut conn).expect("cycles table").is_empty());
-    assert!(db::catalog::load(&mut conn).expect("catalog tables").is_none());
+    assert!(db::cycles::list(&mut conn)
+        .expect("cycles table")
+        .is_empty());
+    assert!(db::catalog::load(&mut conn)
+        .expect("catalog tables")
+        .is_none());
     let catalog = SeedCatalog::embedded().expect("valid");
     db::catalog::replace(&mut conn, &catalog).expect("seed after up/down/up");
 }
@@ -146,7 +175,12 @@ fn a_catalog_with_an_unknown_component_is_refused_naming_the_line() {
     let msg = seed_error("indicators.csv", |t| {
         t.replacen(",DEPC_TRANSPARENCY,", ",DEPC_NO_SUCH,", 1)
     });
-    assert!(msg.starts_with("indicators.csv, line 2, column `component_code`: unknown component `DEPC_NO_SUCH`"), "{msg}");
+    assert!(
+        msg.starts_with(
+            "indicators.csv, line 2, column `component_code`: unknown component `DEPC_NO_SUCH`"
+        ),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -157,7 +191,9 @@ fn a_catalog_with_a_duplicate_code_is_refused_naming_both_places() {
 
 #[test]
 fn a_catalog_with_a_wrong_enum_value_is_refused() {
-    let msg = seed_error("indicators.csv", |t| t.replacen(",likert5,", ",likert7,", 1));
+    let msg = seed_error("indicators.csv", |t| {
+        t.replacen(",likert5,", ",likert7,", 1)
+    });
     assert!(msg.starts_with("indicators.csv, line 2, column `question_type`: `likert7` is not a valid question_type"), "{msg}");
 }
 
@@ -165,7 +201,9 @@ fn a_catalog_with_a_wrong_enum_value_is_refused() {
 fn a_refused_catalog_leaves_the_stored_one_unchanged() {
     let db = TestDb::new();
     let pool = seeded(&db);
-    let dir = catalog_dir("units.csv", |t| format!("{t}DEP_NEW,nowhere,Sở mới,New,99\n"));
+    let dir = catalog_dir("units.csv", |t| {
+        format!("{t}DEP_NEW,nowhere,Sở mới,New,99\n")
+    });
     let out = ddci(&db)
         .args(["seed", "--dir"])
         .arg(dir.path())
@@ -173,11 +211,17 @@ fn a_refused_catalog_leaves_the_stored_one_unchanged() {
         .expect("runs");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("units.csv, line 38, column `kind`: unknown kind `nowhere`"), "{err}");
+    assert!(
+        err.contains("units.csv, line 38, column `kind`: unknown kind `nowhere`"),
+        "{err}"
+    );
     let stored = db::catalog::load(&mut pool.get().expect("conn"))
         .expect("load")
         .expect("still seeded");
-    assert_eq!(canonical(stored), canonical(SeedCatalog::embedded().expect("valid")));
+    assert_eq!(
+        canonical(stored),
+        canonical(SeedCatalog::embedded().expect("valid"))
+    );
 }
 
 #[test]
@@ -192,40 +236,72 @@ fn the_landing_page_and_health_check_answer_over_http() {
     assert!(body.contains("\"status\":\"ok\""), "{body}");
     let page = ureq::get(&server.url("/")).call().expect("200");
     assert_eq!(
-        page.header("content-security-policy").map(|v| v.contains("frame-ancestors 'none'")),
+        page.header("content-security-policy")
+            .map(|v| v.contains("frame-ancestors 'none'")),
         Some(true)
     );
     let html = page.into_string().expect("html");
     assert!(html.contains("Đánh giá năng lực cạnh tranh cấp sở, ban, ngành và địa phương"));
     assert!(html.contains("<td>2025</td>"), "the demo cycle is listed");
-    assert!(html.contains("<td class=\"num\">40</td>"), "with its 40 responses");
+    assert!(
+        html.contains("<td class=\"num\">40</td>"),
+        "with its 40 responses"
+    );
 }
 
 #[test]
 fn demo_fills_a_cycle_with_businesses_that_rate_departments_and_their_district() {
     let db = TestDb::new();
     let out = ddci(&db)
-        .args(["demo", "--cycle", "2025", "--responses", "30", "--seed", "5"])
+        .args([
+            "demo",
+            "--cycle",
+            "2025",
+            "--responses",
+            "30",
+            "--seed",
+            "5",
+        ])
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let pool = db.pool();
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("created");
     assert_eq!(cycle.status, "open");
-    assert_eq!(db::responses::count(&mut conn, cycle.id).expect("count"), 30);
+    assert_eq!(
+        db::responses::count(&mut conn, cycle.id).expect("count"),
+        30
+    );
     let catalog = db::cycle_catalog::load(&mut conn, cycle.id, vec![]).expect("catalog");
     let batch = ddci::demo::generate(&catalog, 2025, 30, 5);
     for r in &batch {
         let kinds: Vec<_> = r
             .evaluations
             .iter()
-            .map(|e| catalog.units.iter().find(|u| u.code == e.unit_code).map(|u| u.kind.as_str()))
+            .map(|e| {
+                catalog
+                    .units
+                    .iter()
+                    .find(|u| u.code == e.unit_code)
+                    .map(|u| u.kind.as_str())
+            })
             .collect();
         assert_eq!(kinds.iter().filter(|k| **k == Some("district")).count(), 1);
         assert!(kinds.iter().filter(|k| **k == Some("department")).count() >= 2);
     }
-    assert!(batch.iter().flat_map(|r| &r.evaluations).flat_map(|e| &e.answers).any(|(_, v)| v.is_none()), "some don't-knows");
+    assert!(
+        batch
+            .iter()
+            .flat_map(|r| &r.evaluations)
+            .flat_map(|e| &e.answers)
+            .any(|(_, v)| v.is_none()),
+        "some don't-knows"
+    );
 }
 
 #[test]
@@ -239,9 +315,15 @@ fn a_mistyped_database_url_fails_with_one_sentence_and_no_sqlite_file() {
         .expect("runs");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("error: DATABASE_URL uses the scheme `postgress:`"), "{err}");
+    assert!(
+        err.starts_with("error: DATABASE_URL uses the scheme `postgress:`"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(std::fs::read_dir(dir.path()).expect("dir").next().is_none(), "nothing created");
+    assert!(
+        std::fs::read_dir(dir.path()).expect("dir").next().is_none(),
+        "nothing created"
+    );
 }
 
 #[test]
@@ -272,7 +354,10 @@ fn a_port_in_use_fails_with_one_sentence() {
         .expect("runs");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with(&format!("error: cannot listen on {addr}")), "{err}");
+    assert!(
+        err.starts_with(&format!("error: cannot listen on {addr}")),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
 
@@ -286,5 +371,8 @@ fn an_unreachable_postgres_server_fails_with_one_sentence() {
         .expect("runs");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("error: cannot use the database postgres://nobody@127.0.0.1:1/none"), "{err}");
+    assert!(
+        err.starts_with("error: cannot use the database postgres://nobody@127.0.0.1:1/none"),
+        "{err}"
+    );
 }

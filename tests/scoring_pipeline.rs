@@ -24,9 +24,34 @@ fn run_err(db: &TestDb, args: &[&str]) -> String {
 #[test]
 fn scoring_stores_a_run_that_publishing_freezes_for_good() {
     let db = TestDb::new();
-    run_ok(&db, &["demo", "--cycle", "2025", "--responses", "300", "--seed", "3"]);
-    let summary = run_ok(&db, &["score", "--cycle", "2025", "--bootstrap", "20", "--seed", "9"]);
-    assert!(summary.contains("Sở, ban, ngành (Departments and agencies):"), "{summary}");
+    run_ok(
+        &db,
+        &[
+            "demo",
+            "--cycle",
+            "2025",
+            "--responses",
+            "300",
+            "--seed",
+            "3",
+        ],
+    );
+    let summary = run_ok(
+        &db,
+        &[
+            "score",
+            "--cycle",
+            "2025",
+            "--bootstrap",
+            "20",
+            "--seed",
+            "9",
+        ],
+    );
+    assert!(
+        summary.contains("Sở, ban, ngành (Departments and agencies):"),
+        "{summary}"
+    );
     assert!(summary.contains("UBND thành phố Lạng Sơn"), "{summary}");
 
     run_ok(&db, &["publish", "--cycle", "2025"]);
@@ -34,25 +59,41 @@ fn scoring_stores_a_run_that_publishing_freezes_for_good() {
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
     assert_eq!(cycle.status, "published");
-    let run = db::runs::current(&mut conn, &cycle).expect("q").expect("published run");
+    let run = db::runs::current(&mut conn, &cycle)
+        .expect("q")
+        .expect("published run");
     assert_eq!(Some(run.id), cycle.published_run_id);
     assert_eq!((run.bootstrap_replicates, run.bootstrap_seed), (20, 9));
 
     let err = run_err(&db, &["score", "--cycle", "2025"]);
-    assert!(err.contains("cycle 2025 is published; its numbers never change"), "{err}");
+    assert!(
+        err.contains("cycle 2025 is published; its numbers never change"),
+        "{err}"
+    );
     let err = run_err(&db, &["publish", "--cycle", "2025"]);
     assert!(err.contains("cycle 2025 is already published"), "{err}");
-    let after = db::runs::current(&mut conn, &cycle).expect("q").expect("run");
-    assert_eq!(after.id, run.id, "the published run stays the published run");
+    let after = db::runs::current(&mut conn, &cycle)
+        .expect("q")
+        .expect("run");
+    assert_eq!(
+        after.id, run.id,
+        "the published run stays the published run"
+    );
 }
 
 #[test]
 fn publishing_a_run_that_ranks_no_unit_is_refused() {
     let db = TestDb::new();
-    run_ok(&db, &["demo", "--cycle", "2025", "--responses", "8", "--seed", "3"]);
+    run_ok(
+        &db,
+        &["demo", "--cycle", "2025", "--responses", "8", "--seed", "3"],
+    );
     run_ok(&db, &["score", "--cycle", "2025", "--bootstrap", "0"]);
     let err = run_err(&db, &["publish", "--cycle", "2025"]);
-    assert!(err.contains("the latest run of cycle 2025 ranks no unit"), "{err}");
+    assert!(
+        err.contains("the latest run of cycle 2025 ranks no unit"),
+        "{err}"
+    );
     let pool = db.pool();
     let cycle = db::cycles::get(&mut pool.get().expect("conn"), 2025).expect("cycle");
     assert_eq!(cycle.status, "open");
@@ -62,29 +103,76 @@ fn publishing_a_run_that_ranks_no_unit_is_refused() {
 fn scoring_a_cycle_without_responses_warns_and_lists_every_unit_unranked() {
     let db = TestDb::new();
     run_ok(&db, &["cycle", "open", "2025"]);
-    let out = ddci(&db).args(["score", "--cycle", "2025"]).output().expect("runs");
+    let out = ddci(&db)
+        .args(["score", "--cycle", "2025"])
+        .output()
+        .expect("runs");
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("warning:"), "{err}");
     let pool = db.pool();
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
-    let run = db::runs::latest(&mut conn, cycle.id).expect("q").expect("stored");
+    let run = db::runs::latest(&mut conn, cycle.id)
+        .expect("q")
+        .expect("stored");
     let result = db::runs::load(&mut conn, &run, 2025).expect("load");
     assert_eq!(result.scores.len(), 36);
-    assert!(result.scores.iter().all(|s| !s.ranked && s.total.is_none() && s.responses == 0));
+    assert!(result
+        .scores
+        .iter()
+        .all(|s| !s.ranked && s.total.is_none() && s.responses == 0));
 }
 
 #[test]
 fn the_same_seed_and_replicates_give_the_same_intervals() {
     let db = TestDb::new();
-    run_ok(&db, &["demo", "--cycle", "2025", "--responses", "200", "--seed", "4"]);
-    run_ok(&db, &["score", "--cycle", "2025", "--bootstrap", "30", "--seed", "11", "--min-responses", "10"]);
-    run_ok(&db, &["score", "--cycle", "2025", "--bootstrap", "30", "--seed", "11", "--min-responses", "10"]);
+    run_ok(
+        &db,
+        &[
+            "demo",
+            "--cycle",
+            "2025",
+            "--responses",
+            "200",
+            "--seed",
+            "4",
+        ],
+    );
+    run_ok(
+        &db,
+        &[
+            "score",
+            "--cycle",
+            "2025",
+            "--bootstrap",
+            "30",
+            "--seed",
+            "11",
+            "--min-responses",
+            "10",
+        ],
+    );
+    run_ok(
+        &db,
+        &[
+            "score",
+            "--cycle",
+            "2025",
+            "--bootstrap",
+            "30",
+            "--seed",
+            "11",
+            "--min-responses",
+            "10",
+        ],
+    );
     let pool = db.pool();
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
-    let second = db::runs::latest(&mut conn, cycle.id).expect("q").expect("run");
+    let second = db::runs::latest(&mut conn, cycle.id)
+        .expect("q")
+        .expect("run");
     let mut first = second.clone();
     first.id -= 1;
     let a = db::runs::load(&mut conn, &first, 2025).expect("first");
@@ -101,13 +189,42 @@ fn the_same_seed_and_replicates_give_the_same_intervals() {
 #[test]
 fn a_min_responses_override_is_kept_with_the_run() {
     let db = TestDb::new();
-    run_ok(&db, &["demo", "--cycle", "2025", "--responses", "60", "--seed", "4"]);
-    run_ok(&db, &["score", "--cycle", "2025", "--bootstrap", "0", "--min-responses", "5", "--pool-years", "3"]);
+    run_ok(
+        &db,
+        &[
+            "demo",
+            "--cycle",
+            "2025",
+            "--responses",
+            "60",
+            "--seed",
+            "4",
+        ],
+    );
+    run_ok(
+        &db,
+        &[
+            "score",
+            "--cycle",
+            "2025",
+            "--bootstrap",
+            "0",
+            "--min-responses",
+            "5",
+            "--pool-years",
+            "3",
+        ],
+    );
     let pool = db.pool();
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
-    let run = db::runs::latest(&mut conn, cycle.id).expect("q").expect("run");
-    assert_eq!((run.min_responses, run.pool_years, run.bootstrap_replicates), (5, 3, 0));
+    let run = db::runs::latest(&mut conn, cycle.id)
+        .expect("q")
+        .expect("run");
+    assert_eq!(
+        (run.min_responses, run.pool_years, run.bootstrap_replicates),
+        (5, 3, 0)
+    );
     let result = db::runs::load(&mut conn, &run, 2025).expect("load");
     for s in &result.scores {
         assert_eq!(s.ranked, s.responses >= 5, "{}", s.unit_code);
@@ -129,7 +246,11 @@ fn rank_reads_component_scores_and_prints_only_csv_on_stdout() {
         .arg(&weights)
         .output()
         .expect("runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // X: 10·(3·8+1·6)/4 = 75; Y: 10·(3·6+1·8)/4 = 65; Z: 50.
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),

@@ -13,12 +13,30 @@ pub use table::CsvError;
 pub const EMBEDDED: &[(&str, &str)] = &[
     ("kinds.csv", include_str!("../../seeds/lang-son/kinds.csv")),
     ("units.csv", include_str!("../../seeds/lang-son/units.csv")),
-    ("components.csv", include_str!("../../seeds/lang-son/components.csv")),
-    ("indicators.csv", include_str!("../../seeds/lang-son/indicators.csv")),
-    ("profile_questions.csv", include_str!("../../seeds/lang-son/profile_questions.csv")),
-    ("profile_choices.csv", include_str!("../../seeds/lang-son/profile_choices.csv")),
-    ("groups.csv", include_str!("../../seeds/lang-son/groups.csv")),
-    ("pci_accountability.csv", include_str!("../../seeds/lang-son/pci_accountability.csv")),
+    (
+        "components.csv",
+        include_str!("../../seeds/lang-son/components.csv"),
+    ),
+    (
+        "indicators.csv",
+        include_str!("../../seeds/lang-son/indicators.csv"),
+    ),
+    (
+        "profile_questions.csv",
+        include_str!("../../seeds/lang-son/profile_questions.csv"),
+    ),
+    (
+        "profile_choices.csv",
+        include_str!("../../seeds/lang-son/profile_choices.csv"),
+    ),
+    (
+        "groups.csv",
+        include_str!("../../seeds/lang-son/groups.csv"),
+    ),
+    (
+        "pci_accountability.csv",
+        include_str!("../../seeds/lang-son/pci_accountability.csv"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq)]

@@ -54,7 +54,10 @@ impl CodeRegistry {
         }
         let here = format!("{} line {}", row_file(row), row.line);
         if let Some(first) = self.seen.insert(code.clone(), here) {
-            return Err(row.error(column, format!("duplicate code `{code}` (first at {first})")));
+            return Err(row.error(
+                column,
+                format!("duplicate code `{code}` (first at {first})"),
+            ));
         }
         Ok(code)
     }
@@ -65,14 +68,20 @@ fn row_file(row: &Row) -> String {
 }
 
 fn kinds(read: Read) -> Result<Vec<Kind>, CatalogError> {
-    let t = table(read, "kinds.csv", &["code", "name_vi", "name_en", "sort_order"])?;
+    let t = table(
+        read,
+        "kinds.csv",
+        &["code", "name_vi", "name_en", "sort_order"],
+    )?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for row in t.rows() {
         let code = row.text("code")?;
         let valid = code.chars().all(|c| c.is_ascii_lowercase() || c == '_');
         if !valid || !seen.insert(code.clone()) {
-            return Err(row.error("code", format!("`{code}` is not a new lowercase kind code")).into());
+            return Err(row
+                .error("code", format!("`{code}` is not a new lowercase kind code"))
+                .into());
         }
         out.push(Kind {
             code,
@@ -97,7 +106,11 @@ fn units(
     kinds: &HashSet<&str>,
     codes: &mut CodeRegistry,
 ) -> Result<Vec<UnitDef>, CatalogError> {
-    let t = table(read, "units.csv", &["code", "kind", "name_vi", "name_en", "sort_order"])?;
+    let t = table(
+        read,
+        "units.csv",
+        &["code", "kind", "name_vi", "name_en", "sort_order"],
+    )?;
     let mut out = Vec::new();
     for row in t.rows() {
         out.push(UnitDef {
@@ -190,7 +203,10 @@ fn indicator(
     }
     let scale: Scale = row.parsed("scale")?;
     if scale.question_type() != question_type {
-        let msg = format!("scale `{}` does not fit question_type `{question_type}`", scale.as_str());
+        let msg = format!(
+            "scale `{}` does not fit question_type `{question_type}`",
+            scale.as_str()
+        );
         return Err(row.error("scale", msg));
     }
     Ok(IndicatorDef {
@@ -258,7 +274,13 @@ fn profile_choices(
     read: Read,
     questions: &[ProfileQuestionDef],
 ) -> Result<Vec<ProfileChoiceDef>, CatalogError> {
-    let columns = ["question_code", "code", "label_vi", "label_en", "sort_order"];
+    let columns = [
+        "question_code",
+        "code",
+        "label_vi",
+        "label_en",
+        "sort_order",
+    ];
     let t = table(read, "profile_choices.csv", &columns)?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -270,7 +292,9 @@ fn profile_choices(
         }
         let code = row.text("code")?;
         if !seen.insert((question_code.clone(), code.clone())) {
-            return Err(row.error("code", format!("duplicate choice `{code}`")).into());
+            return Err(row
+                .error("code", format!("duplicate choice `{code}`"))
+                .into());
         }
         out.push(ProfileChoiceDef {
             question_code,
@@ -296,7 +320,8 @@ fn groups(read: Read) -> Result<Vec<Group>, CatalogError> {
             _ => true,
         };
         if !ordered {
-            let msg = "groups must be best first with decreasing min_total; only the last may be empty";
+            let msg =
+                "groups must be best first with decreasing min_total; only the last may be empty";
             return Err(row.error("min_total", msg).into());
         }
         out.push(Group {
@@ -336,10 +361,15 @@ fn pci_links(
     for (i, row) in t.rows().enumerate() {
         let lead = row.text("lead_unit_code")?;
         if !units.iter().any(|u| u.code == lead) {
-            return Err(row.error("lead_unit_code", format!("unknown unit `{lead}`")).into());
+            return Err(row
+                .error("lead_unit_code", format!("unknown unit `{lead}`"))
+                .into());
         }
         let codes = split_codes(row.get("ddci_component_codes"));
-        if let Some(bad) = codes.iter().find(|c| !components.iter().any(|k| &k.code == *c)) {
+        if let Some(bad) = codes
+            .iter()
+            .find(|c| !components.iter().any(|k| &k.code == *c))
+        {
             let msg = format!("unknown component `{bad}`");
             return Err(row.error("ddci_component_codes", msg).into());
         }

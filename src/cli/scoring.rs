@@ -74,10 +74,19 @@ fn apply(config: &mut scoring::Config, o: &RunOptions) -> anyhow::Result<()> {
 /// A short ranking per kind on stdout: rank, unit, total, group.
 fn print_summary(result: &ScoringResult, catalog: &crate::catalog::SeedCatalog) {
     for kind in &catalog.kinds {
-        let mut rows: Vec<_> = result.scores.iter().filter(|s| s.kind == kind.code).collect();
+        let mut rows: Vec<_> = result
+            .scores
+            .iter()
+            .filter(|s| s.kind == kind.code)
+            .collect();
         rows.sort_by_key(|s| (s.rank.is_none(), s.rank, s.unit_code.clone()));
         let ranked = rows.iter().filter(|s| s.ranked).count();
-        println!("{} ({}): {ranked} of {} units ranked", kind.name_vi, kind.name_en, rows.len());
+        println!(
+            "{} ({}): {ranked} of {} units ranked",
+            kind.name_vi,
+            kind.name_en,
+            rows.len()
+        );
         for s in rows {
             let name = catalog
                 .units
@@ -89,7 +98,10 @@ fn print_summary(result: &ScoringResult, catalog: &crate::catalog::SeedCatalog) 
                     "  {r:>3}  {t:>6.2}  {:<16} {name}",
                     s.group.as_deref().unwrap_or("")
                 ),
-                _ => println!("    -       -  {:<16} {name} (n = {})", "chưa đủ phiếu", s.responses),
+                _ => println!(
+                    "    -       -  {:<16} {name} (n = {})",
+                    "chưa đủ phiếu", s.responses
+                ),
             }
         }
     }
@@ -105,19 +117,20 @@ pub fn publish(pool: &Pool, year: i32) -> anyhow::Result<()> {
 
 /// `ddci rank`: totals, ranks and groups from a table of component scores, as CSV on stdout.
 pub fn rank(scores: &Path, weights: &Path, groups: Option<&Path>) -> anyhow::Result<()> {
-    let open = |p: &Path| {
-        std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))
-    };
+    let open =
+        |p: &Path| std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()));
     let scores_file = open(scores)?;
     let weights_file = open(weights)?;
     let groups_file = groups.map(open).transpose()?;
     let stdout = std::io::stdout();
-    scoring::rank_csv(scores_file, weights_file, groups_file, stdout.lock()).with_context(|| {
-        format!(
-            "cannot rank {} with the weights of {}",
-            scores.display(),
-            weights.display()
-        )
-    })?;
+    scoring::rank_csv(scores_file, weights_file, groups_file, stdout.lock()).with_context(
+        || {
+            format!(
+                "cannot rank {} with the weights of {}",
+                scores.display(),
+                weights.display()
+            )
+        },
+    )?;
     Ok(())
 }

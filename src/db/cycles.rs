@@ -118,9 +118,10 @@ pub fn create(conn: &mut Conn, year: i32, catalog: &SeedCatalog) -> Result<Cycle
     let mut config = Config::default();
     config.groups.clone_from(&catalog.groups);
     crate::dispatch!(conn, create(year, catalog, &config)).map_err(|e| match e {
-        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-            CycleError::Exists(year)
-        }
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => CycleError::Exists(year),
         other => other.into(),
     })
 }
@@ -163,7 +164,10 @@ pub(crate) fn wrong(cycle: &CycleRow, what: &'static str) -> CycleError {
 }
 
 pub fn set_status(conn: &mut Conn, cycle_id: i64, status: Status) -> Result<(), DbError> {
-    Ok(crate::dispatch!(conn, set_status(cycle_id, status.as_str()))?)
+    Ok(crate::dispatch!(
+        conn,
+        set_status(cycle_id, status.as_str())
+    )?)
 }
 
 crate::per_backend! {

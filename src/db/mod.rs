@@ -9,16 +9,16 @@ pub mod cycles;
 pub mod responses;
 // pub mod package_data; // TEMP
 pub mod runs;
-pub mod scoring_input;
 pub mod schema;
+pub mod scoring_input;
 pub mod url;
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, PooledConnection};
-use diesel::SqliteConnection;
-use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 #[cfg(feature = "postgres")]
 use diesel::PgConnection;
+use diesel::SqliteConnection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use url::{DatabaseUrl, UrlError};
 
@@ -202,7 +202,9 @@ impl Conn {
         let result = match self {
             Conn::Sqlite(c) => (**c).run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
             #[cfg(feature = "postgres")]
-            Conn::Postgres(c) => (**c).run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+            Conn::Postgres(c) => (**c)
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|_| ()),
         };
         result.map_err(|e| DbError::Migrate(e.to_string()))
     }

@@ -44,7 +44,9 @@ pub fn insert_all(
 ) -> Result<usize, InsertError> {
     let ids = code_ids(conn, cycle_id).map_err(|e| match e {
         DbError::Query(q) => InsertError::Db(q),
-        other => InsertError::Db(diesel::result::Error::QueryBuilderError(other.to_string().into())),
+        other => InsertError::Db(diesel::result::Error::QueryBuilderError(
+            other.to_string().into(),
+        )),
     })?;
     crate::dispatch!(conn, insert_all(cycle_id, &ids, batch))
 }

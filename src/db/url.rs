@@ -121,7 +121,12 @@ mod tests {
 
     #[test]
     fn mistyped_schemes_are_refused_not_taken_as_files() {
-        for bad in ["postgress://u@h/db", "postgre://h/db", "mysql://h/db", "pg:h"] {
+        for bad in [
+            "postgress://u@h/db",
+            "postgre://h/db",
+            "mysql://h/db",
+            "pg:h",
+        ] {
             assert!(
                 matches!(DatabaseUrl::parse(bad), Err(UrlError::UnknownScheme(_))),
                 "{bad}"

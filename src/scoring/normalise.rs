@@ -13,7 +13,7 @@ pub struct Bounds {
 }
 
 impl Bounds {
-    /// Bounds widened to include `x` (starting from nothing when `self` is `None`).
+    /// `bounds` widened to include `x` (from nothing when `None`); non-finite `x` is ignored.
     pub fn extend(bounds: Option<Bounds>, x: f64) -> Option<Bounds> {
         if !x.is_finite() {
             return bounds;
@@ -25,15 +25,6 @@ impl Bounds {
                 max: b.max.max(x),
             },
         })
-    }
-
-    /// Union of two optional bounds.
-    pub fn merge(a: Option<Bounds>, b: Option<Bounds>) -> Option<Bounds> {
-        match (a, b) {
-            (Some(a), Some(b)) => Bounds::extend(Bounds::extend(Some(a), b.min), b.max),
-            (a, None) => a,
-            (None, b) => b,
-        }
     }
 }
 
