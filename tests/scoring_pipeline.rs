@@ -277,3 +277,105 @@ fn rank_refuses_a_component_without_weight_naming_the_column() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("component `B` has no weight"), "{err}");
 }
+
+#[test]
+fn the_database_itself_refuses_to_change_a_published_run_or_add_responses() {
+    use diesel::RunQueryDsl;
+    let db = TestDb::new();
+    run_ok(
+        &db,
+        &[
+            "demo",
+            "--cycle",
+            "2025",
+            "--responses",
+            "200",
+            "--seed",
+            "3",
+        ],
+    );
+    run_ok(
+        &db,
+        &[
+            "score",
+            "--cycle",
+            "2025",
+            "--bootstrap",
+            "0",
+            "--min-responses",
+            "10",
+        ],
+    );
+    run_ok(&db, &["publish", "--cycle", "2025"]);
+    let pool = db.pool();
+    let mut conn = pool.get().expect("conn");
+    for sql in [
+        "UPDATE run_scores SET total = 99",
+        "DELETE FROM run_indicator_scores",
+        "UPDATE run_component_scores SET score = 1",
+        "DELETE FROM scoring_runs",
+        "UPDATE cycles SET published_run_id = NULL",
+        "UPDATE cycles SET status = 'open'",
+    ] {
+        let outcome = ddci::with_conn!(&mut conn, c => diesel::sql_query(sql).execute(c));
+        assert!(outcome.is_err(), "`{sql}` must be refused by the database");
+    }
+    let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
+    let late = ddci::demo::generate(
+        &db::cycle_catalog::load(&mut conn, cycle.id, vec![]).expect("catalog"),
+        2025,
+        1,
+        99,
+    );
+    assert!(db::responses::insert_all(&mut conn, cycle.id, &late).is_err());
+    assert_eq!(
+        db::responses::count(&mut conn, cycle.id).expect("count"),
+        200
+    );
+}
+
+#[test]
+fn scoring_reads_exactly_the_stored_answers() {
+    use ddci::db::schema::{answers, responses};
+    use diesel::prelude::*;
+    let db = TestDb::new();
+    run_ok(
+        &db,
+        &[
+            "demo",
+            "--cycle",
+            "2025",
+            "--responses",
+            "50",
+            "--seed",
+            "8",
+        ],
+    );
+    let pool = db.pool();
+    let mut conn = pool.get().expect("conn");
+    let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
+    let catalog = db::cycle_catalog::load(&mut conn, cycle.id, vec![]).expect("catalog");
+    let scoring = db::scoring_input::scoring_catalog(&catalog);
+    let evaluations = db::scoring_input::evaluations(&mut conn, cycle.id, &scoring).expect("load");
+    let stored: i64 = ddci::with_conn!(&mut conn, c => answers::table
+        .inner_join(responses::table)
+        .filter(responses::cycle_id.eq(cycle.id))
+        .filter(answers::value.is_not_null())
+        .count()
+        .get_result(c))
+    .expect("count");
+    let loaded: usize = evaluations.iter().map(|e| e.answers.len()).sum();
+    assert_eq!(loaded as i64, stored);
+    let sum_loaded: f64 = evaluations
+        .iter()
+        .flat_map(|e| &e.answers)
+        .map(|(_, v)| v)
+        .sum();
+    let sum_stored: Option<f64> = ddci::with_conn!(&mut conn, c => answers::table
+        .inner_join(responses::table)
+        .filter(responses::cycle_id.eq(cycle.id))
+        .select(diesel::dsl::sum(answers::value))
+        .first(c))
+    .expect("sum");
+    assert_eq!(Some(sum_loaded), sum_stored);
+}

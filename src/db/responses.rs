@@ -56,6 +56,22 @@ pub fn count(conn: &mut Conn, cycle_id: i64) -> Result<i64, DbError> {
     Ok(crate::dispatch!(conn, count(cycle_id))?)
 }
 
+/// Appends one answer to an evaluation's packed form (see the `evaluations` migration).
+pub fn pack(out: &mut Vec<u8>, indicator_id: i64, value: f64) {
+    out.extend_from_slice(&indicator_id.to_le_bytes());
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+/// The (indicator id, value) pairs of a packed evaluation; a trailing partial pair is ignored.
+pub fn unpack(packed: &[u8]) -> impl Iterator<Item = (i64, f64)> + '_ {
+    packed.chunks_exact(16).map(|pair| {
+        let (id, value) = pair.split_at(8);
+        let id = i64::from_le_bytes(id.try_into().unwrap_or_default());
+        let value = f64::from_le_bytes(value.try_into().unwrap_or_default());
+        (id, value)
+    })
+}
+
 /// Rows for one batched insert of answers: SQLite allows 32,766 bound values per statement.
 const ANSWER_CHUNK: usize = 8000;
 
@@ -98,12 +114,14 @@ crate::per_backend! {
         batch: &[NewResponse],
     ) -> Result<usize, InsertError> {
         let mut answer_rows = Vec::new();
+        let mut packed_rows = Vec::new();
         for r in batch {
             let id = random_id();
             insert_response_row(c, cycle_id, id, r)?;
             for e in &r.evaluations {
                 let unit_id = *ids.units.get(&e.unit_code)
                     .ok_or_else(|| InsertError::UnknownUnit(e.unit_code.clone()))?;
+                let mut packed = Vec::with_capacity(16 * e.answers.len());
                 for (code, value) in &e.answers {
                     let indicator_id = *ids.indicators.get(code)
                         .ok_or_else(|| InsertError::UnknownIndicator(code.clone()))?;
@@ -113,12 +131,25 @@ crate::per_backend! {
                         answers::indicator_id.eq(indicator_id),
                         answers::value.eq(*value),
                     ));
+                    if let Some(v) = value {
+                        pack(&mut packed, indicator_id, *v);
+                    }
+                }
+                if !packed.is_empty() {
+                    packed_rows.push((
+                        evaluations::response_id.eq(id),
+                        evaluations::unit_id.eq(unit_id),
+                        evaluations::packed.eq(packed),
+                    ));
                 }
                 insert_comment(c, cycle_id, unit_id, e.comment.as_deref(), &r.submitted_on)?;
             }
         }
         for chunk in answer_rows.chunks(ANSWER_CHUNK) {
             diesel::insert_into(answers::table).values(chunk).execute(c)?;
+        }
+        for chunk in packed_rows.chunks(ANSWER_CHUNK) {
+            diesel::insert_into(evaluations::table).values(chunk).execute(c)?;
         }
         Ok(batch.len())
     }

@@ -371,3 +371,14 @@ diesel::joinable!(profile_choices -> profile_questions (profile_question_id));
 diesel::joinable!(run_scores -> scoring_runs (run_id));
 
 diesel::allow_tables_to_appear_in_same_query!(catalog_indicators, catalog_components);
+
+diesel::table! {
+    evaluations (response_id, unit_id) {
+        response_id -> BigInt,
+        unit_id -> BigInt,
+        packed -> Binary,
+    }
+}
+
+diesel::joinable!(evaluations -> responses (response_id));
+diesel::allow_tables_to_appear_in_same_query!(evaluations, responses);

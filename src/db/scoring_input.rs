@@ -81,34 +81,28 @@ fn positions<'a>(
         .collect()
 }
 
-/// (response id, unit id, indicator id, value, weight), ordered by response and unit.
-type AnswerRow = (i64, i64, i64, f64, f64);
+/// (response id, unit id, packed answers, weight).
+type EvaluationRow = (i64, i64, Vec<u8>, f64);
 
 fn group_rows(
-    rows: Vec<AnswerRow>,
+    rows: Vec<EvaluationRow>,
     units: &HashMap<i64, usize>,
     indicators: &HashMap<i64, usize>,
 ) -> Vec<Evaluation> {
-    let mut out: Vec<Evaluation> = Vec::new();
-    for (response, unit_id, indicator_id, value, weight) in rows {
-        let (Some(&unit), Some(&indicator)) = (units.get(&unit_id), indicators.get(&indicator_id))
-        else {
-            continue;
-        };
-        let response = response as u64;
-        match out.last_mut() {
-            Some(e) if e.response == response && e.unit == unit => {
-                e.answers.push((indicator, value))
-            }
-            _ => out.push(Evaluation {
-                response,
+    rows.into_iter()
+        .filter_map(|(response, unit_id, packed, weight)| {
+            let unit = *units.get(&unit_id)?;
+            let answers = super::responses::unpack(&packed)
+                .filter_map(|(id, value)| Some((*indicators.get(&id)?, value)))
+                .collect();
+            Some(Evaluation {
+                response: response as u64,
                 unit,
                 weight,
-                answers: vec![(indicator, value)],
-            }),
-        }
-    }
-    out
+                answers,
+            })
+        })
+        .collect()
 }
 
 /// The published runs of cycles before `year`, for pooled bounds and change.
@@ -117,33 +111,17 @@ pub fn history(conn: &mut Conn, year: i32) -> Result<Vec<PublishedCycle>, DbErro
 }
 
 crate::per_backend! {
-    pub(crate) fn answer_rows(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<AnswerRow>> {
-        let of_cycle = responses::table
+    pub(crate) fn answer_rows(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<EvaluationRow>> {
+        evaluations::table
+            .inner_join(responses::table)
             .filter(responses::cycle_id.eq(cycle_id))
-            .select(responses::id);
-        let weights: HashMap<i64, f64> = responses::table
-            .filter(responses::cycle_id.eq(cycle_id))
-            .select((responses::id, responses::weight))
-            .load::<(i64, f64)>(c)?
-            .into_iter()
-            .collect();
-        let rows = answers::table
-            .filter(answers::response_id.eq_any(of_cycle))
-            .filter(answers::value.is_not_null())
             .select((
-                answers::response_id,
-                answers::unit_id,
-                answers::indicator_id,
-                answers::value.assume_not_null(),
+                evaluations::response_id,
+                evaluations::unit_id,
+                evaluations::packed,
+                responses::weight,
             ))
-            .load::<(i64, i64, i64, f64)>(c)?;
-        let mut rows: Vec<AnswerRow> = rows
-            .into_iter()
-            .map(|(r, u, i, v)| (r, u, i, v, weights.get(&r).copied().unwrap_or(1.0)))
-            .collect();
-        // Grouping needs rows of one evaluation together; the storage order usually is already.
-        rows.sort_unstable_by_key(|r| (r.0, r.1, r.2));
-        Ok(rows)
+            .load::<EvaluationRow>(c)
     }
 
     pub(crate) fn history(c: &mut Db, year: i32) -> QueryResult<Vec<PublishedCycle>> {

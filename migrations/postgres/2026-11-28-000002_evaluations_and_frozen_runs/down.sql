@@ -1,0 +1,10 @@
+DROP TRIGGER scoring_runs_frozen ON scoring_runs;
+DROP TRIGGER run_component_scores_frozen ON run_component_scores;
+DROP TRIGGER run_indicator_scores_frozen ON run_indicator_scores;
+DROP TRIGGER run_scores_frozen ON run_scores;
+DROP FUNCTION ddci_run_is_frozen();
+DROP TRIGGER responses_not_into_published ON responses;
+DROP FUNCTION ddci_no_response_into_published();
+DROP TRIGGER cycles_published_is_final ON cycles;
+DROP FUNCTION ddci_published_is_final();
+DROP TABLE evaluations;

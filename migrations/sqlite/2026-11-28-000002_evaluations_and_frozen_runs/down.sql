@@ -1,0 +1,11 @@
+DROP TRIGGER scoring_runs_frozen_delete;
+DROP TRIGGER scoring_runs_frozen_update;
+DROP TRIGGER run_component_scores_frozen_delete;
+DROP TRIGGER run_component_scores_frozen_update;
+DROP TRIGGER run_indicator_scores_frozen_delete;
+DROP TRIGGER run_indicator_scores_frozen_update;
+DROP TRIGGER run_scores_frozen_delete;
+DROP TRIGGER run_scores_frozen_update;
+DROP TRIGGER responses_not_into_published;
+DROP TRIGGER cycles_published_is_final;
+DROP TABLE evaluations;
