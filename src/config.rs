@@ -13,6 +13,9 @@ pub struct Settings {
     pub pool_size: u32,
     /// `DDCI_DEMO`: `serve` fills an empty database with a demo cycle (default `true`).
     pub demo: bool,
+    /// `DDCI_PUBLIC_URL`: the address businesses use, printed in invitation links
+    /// (default `http://127.0.0.1:8080`).
+    pub public_url: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +38,9 @@ impl Settings {
             pool_size: parse_env("DDCI_POOL_SIZE", "a whole number from 1 to 256", 8, |v| {
                 v.parse().ok().filter(|n| (1..=256).contains(n))
             })?,
+            public_url: std::env::var("DDCI_PUBLIC_URL")
+                .map(|u| u.trim_end_matches('/').to_string())
+                .unwrap_or_else(|_| "http://127.0.0.1:8080".into()),
             demo: parse_env("DDCI_DEMO", "true or false", true, |v| match v {
                 "true" | "1" | "yes" => Some(true),
                 "false" | "0" | "no" => Some(false),

@@ -11,5 +11,6 @@ pub mod demo;
 pub mod responses;
 pub mod scoring;
 pub mod startup;
+pub mod survey;
 pub mod telemetry;
 pub mod web;

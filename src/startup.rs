@@ -9,7 +9,7 @@ use std::net::TcpListener;
 
 /// `ddci serve`: prepare the database, then serve until stopped.
 pub fn run_blocking(settings: Settings) -> anyhow::Result<()> {
-    let pool = crate::cli::connect(&settings)?;
+    let pool = crate::cli::connect_sized(&settings, settings.pool_size)?;
     prepare(&pool, &settings)?;
     let listener = TcpListener::bind(&settings.bind)
         .with_context(|| format!("cannot listen on {}", settings.bind))?;

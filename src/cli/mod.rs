@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+mod invite;
 mod scoring;
 pub use scoring::RunOptions;
 
@@ -72,6 +73,21 @@ pub enum Command {
         #[arg(long)]
         cycle: i32,
     },
+    /// Generate invitation codes for a cycle and write them, with labels and survey links, to a
+    /// new CSV file (the database keeps only hashes of the codes).
+    Invite {
+        #[arg(long)]
+        cycle: i32,
+        /// Number of codes (or the number of labels when --labels is given).
+        #[arg(long)]
+        count: Option<usize>,
+        /// CSV with a `label` column (business name or tax code), one code per row.
+        #[arg(long)]
+        labels: Option<PathBuf>,
+        /// The codes file to create (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Totals, ranks and groups from a table of component scores; CSV `unit,total,rank,group`
     /// on stdout (messages on stderr). Needs no database.
     Rank {
@@ -132,13 +148,33 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => demo(&connect(&settings)?, cycle, responses, seed),
         Command::Score { cycle, options } => scoring::score(&connect(&settings)?, cycle, &options),
         Command::Publish { cycle } => scoring::publish(&connect(&settings)?, cycle),
+        Command::Invite {
+            cycle,
+            count,
+            labels,
+            out,
+        } => invite::invite(
+            &connect(&settings)?,
+            &settings.public_url,
+            cycle,
+            count,
+            labels.as_deref(),
+            &out,
+        ),
         Command::Rank { .. } => Ok(()),
     }
 }
 
-/// Opens and migrates the database named by the settings.
+/// Opens and migrates the database for a one-shot command. One connection: a command uses one
+/// at a time, and a pool that refills itself in the background could still be connecting when
+/// the process exits (which libpq does not survive gracefully).
 pub fn connect(settings: &Settings) -> anyhow::Result<Pool> {
-    Pool::connect(&settings.database, settings.pool_size)
+    connect_sized(settings, 1)
+}
+
+/// Opens and migrates the database with a pool of `size` connections (the server's).
+pub fn connect_sized(settings: &Settings, size: u32) -> anyhow::Result<Pool> {
+    Pool::connect(&settings.database, size)
         .with_context(|| format!("cannot use the database {}", settings.database.display()))
 }
 

@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod cycle_catalog;
 pub mod cycles;
+pub mod invitations;
 pub mod responses;
 // pub mod package_data; // TEMP
 pub mod runs;
@@ -226,6 +227,9 @@ impl Conn {
     }
 }
 
+// Pools keep no idle minimum: connections are made when a request needs one and awaited by it,
+// so no background thread is ever half-way through connecting when the process exits.
+
 fn open_sqlite(path: &std::path::Path, size: u32) -> Result<SqlitePool, DbError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {
@@ -237,7 +241,7 @@ fn open_sqlite(path: &std::path::Path, size: u32) -> Result<SqlitePool, DbError>
     let manager = ConnectionManager::<SqliteConnection>::new(path.to_string_lossy());
     diesel::r2d2::Pool::builder()
         .max_size(size)
-        .min_idle(Some(1))
+        .min_idle(Some(0))
         .connection_customizer(Box::new(SqlitePragmas))
         .connection_timeout(std::time::Duration::from_secs(10))
         .build(manager)
@@ -277,7 +281,7 @@ fn open_postgres(url: &str, size: u32) -> Result<PgPool, DbError> {
     let manager = ConnectionManager::<PgConnection>::new(url);
     diesel::r2d2::Pool::builder()
         .max_size(size)
-        .min_idle(Some(1))
+        .min_idle(Some(0))
         .connection_timeout(std::time::Duration::from_secs(10))
         .build(manager)
         .map_err(|e| DbError::Connect {

@@ -72,6 +72,40 @@ pub fn unpack(packed: &[u8]) -> impl Iterator<Item = (i64, f64)> + '_ {
     })
 }
 
+/// Inserting responses inside a transaction that the caller holds (the survey's submission
+/// adds its own steps), on either backend's connection.
+pub(crate) trait InsertResponses {
+    fn insert_responses(
+        &mut self,
+        cycle_id: i64,
+        ids: &CodeIds,
+        batch: &[NewResponse],
+    ) -> Result<usize, InsertError>;
+}
+
+impl InsertResponses for diesel::SqliteConnection {
+    fn insert_responses(
+        &mut self,
+        cycle_id: i64,
+        ids: &CodeIds,
+        batch: &[NewResponse],
+    ) -> Result<usize, InsertError> {
+        sqlite::insert_in_tx(self, cycle_id, ids, batch)
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl InsertResponses for diesel::PgConnection {
+    fn insert_responses(
+        &mut self,
+        cycle_id: i64,
+        ids: &CodeIds,
+        batch: &[NewResponse],
+    ) -> Result<usize, InsertError> {
+        pg::insert_in_tx(self, cycle_id, ids, batch)
+    }
+}
+
 /// Rows for one batched insert of answers: SQLite allows 32,766 bound values per statement.
 const ANSWER_CHUNK: usize = 8000;
 

@@ -382,3 +382,9 @@ diesel::table! {
 
 diesel::joinable!(evaluations -> responses (response_id));
 diesel::allow_tables_to_appear_in_same_query!(evaluations, responses);
+
+diesel::table! {
+    submissions (invitation_id) {
+        invitation_id -> BigInt,
+    }
+}

@@ -1,5 +1,6 @@
 //! HTTP: thin handlers that extract, call the database in `web::block`, render.
 
+mod api;
 mod pages;
 mod templates;
 
@@ -9,18 +10,36 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::web;
 use handlebars::Handlebars;
 
+/// Attempts per client address before 429: generous for an interviewer's tablet, far below
+/// what guessing 80-bit codes would need.
+const ATTEMPTS_PER_MINUTE: u32 = 60;
+
+type Limiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
+
 /// What every handler shares.
 pub struct AppState {
     pub pool: Pool,
     pub templates: Handlebars<'static>,
+    limiter: Limiter,
 }
 
 impl AppState {
     pub fn new(pool: Pool) -> AppState {
+        let per_minute =
+            std::num::NonZeroU32::new(ATTEMPTS_PER_MINUTE).unwrap_or(std::num::NonZeroU32::MIN);
         AppState {
             pool,
             templates: templates::registry(),
+            limiter: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
         }
+    }
+
+    /// One code attempt by the request's client; false once it has used its quota.
+    pub fn allow_attempt(&self, req: &actix_web::HttpRequest) -> bool {
+        let ip = req
+            .peer_addr()
+            .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
+        self.limiter.check_key(&ip).is_ok()
     }
 }
 
@@ -28,7 +47,11 @@ impl AppState {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::landing))
         .route("/healthz", web::get().to(pages::healthz))
-        .route("/static/style.css", web::get().to(pages::stylesheet));
+        .route("/static/style.css", web::get().to(pages::stylesheet))
+        .service(web::scope("/api/v1").app_data(api::json_config()).route(
+            "/cycles/{year}/responses",
+            web::post().to(api::submit_response),
+        ));
 }
 
 /// Headers for every answer: no inline script, no framing, no MIME sniffing, no referrer

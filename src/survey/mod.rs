@@ -1,0 +1,4 @@
+//! The respondent's side: invitation codes and submissions, without HTTP or SQL.
+
+pub mod codes;
+pub mod submission;

@@ -1,0 +1,170 @@
+//! The JSON API: `POST /api/v1/cycles/{year}/responses` for tablets in face-to-face interviews
+//! and other tools. Unknown codes answer 404 after the same lookup as valid ones, used codes
+//! 409, invalid fields 422 (one error per field), oversized bodies 413, floods 429.
+
+use super::AppState;
+use crate::db::{self, invitations::SubmitError};
+use crate::responses::Channel;
+use crate::survey::{codes, submission};
+use actix_web::{error::JsonPayloadError, http::StatusCode, web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+/// Largest accepted body: a full questionnaire is about 10 KB; 256 KB leaves room for comments.
+pub const MAX_BODY: usize = 256 * 1024;
+
+#[derive(Debug, Serialize)]
+pub struct ApiError {
+    #[serde(skip)]
+    status: StatusCode,
+    pub error: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<submission::FieldError>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            error,
+            message: message.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn internal(e: impl std::fmt::Display) -> ApiError {
+        tracing::error!(error = %e, "api request failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the service has a problem",
+        )
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.error, self.message)
+    }
+}
+
+impl actix_web::ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status).json(self)
+    }
+}
+
+/// Body errors as JSON: 413 too large, 415 not JSON, 400 malformed, 422 wrong shape.
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(MAX_BODY)
+        .error_handler(|e, _req| {
+            let api = match &e {
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!("the body may have at most {MAX_BODY} bytes"),
+                ),
+                JsonPayloadError::ContentType => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "content_type",
+                    "send application/json",
+                ),
+                JsonPayloadError::Deserialize(de) if de.is_data() => {
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", de.to_string())
+                }
+                other => ApiError::new(StatusCode::BAD_REQUEST, "malformed", other.to_string()),
+            };
+            api.into()
+        })
+}
+
+#[derive(Serialize)]
+struct Receipt {
+    receipt: String,
+}
+
+pub async fn submit_response(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    year: web::Path<i32>,
+    body: web::Json<submission::Submission>,
+) -> Result<HttpResponse, ApiError> {
+    if !state.allow_attempt(&req) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "too many attempts; wait a minute",
+        ));
+    }
+    let year = year.into_inner();
+    let s = state.clone();
+    web::block(move || store(&s, year, &body))
+        .await
+        .map_err(ApiError::internal)??;
+    // A receipt the respondent can keep: random, and stored nowhere, so it cannot lead back
+    // to the response.
+    let receipt = codes::generate();
+    Ok(HttpResponse::Created().json(Receipt { receipt }))
+}
+
+fn store(state: &AppState, year: i32, body: &submission::Submission) -> Result<(), ApiError> {
+    let mut conn = state.pool.get().map_err(ApiError::internal)?;
+    // Hash and look up even a malformed code, so an unknown code takes as long as a known one.
+    let canonical = codes::normalize(&body.code).unwrap_or_default();
+    let invitation = db::invitations::find_by_hash(&mut conn, &codes::hash(&canonical))
+        .map_err(ApiError::internal)?;
+    let cycle = db::cycles::find(&mut conn, year).map_err(ApiError::internal)?;
+    let (Some(invitation), Some(cycle)) = (invitation, cycle) else {
+        return Err(unknown_code());
+    };
+    if invitation.cycle_id != cycle.id || canonical.is_empty() {
+        return Err(unknown_code());
+    }
+    if invitation.status == "submitted" {
+        return Err(used_code());
+    }
+    if cycle.status() != db::cycles::Status::Open {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "cycle_not_open",
+            format!("the {year} survey is not open"),
+        ));
+    }
+    let catalog =
+        db::cycle_catalog::load(&mut conn, cycle.id, vec![]).map_err(ApiError::internal)?;
+    let response = submission::validate(&catalog, body, Channel::Api, &crate::clock::today())
+        .map_err(|errors| ApiError {
+            errors,
+            ..ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "some answers are not valid",
+            )
+        })?;
+    match db::invitations::submit(&mut conn, &invitation, &response) {
+        Ok(()) => Ok(()),
+        Err(SubmitError::AlreadySubmitted) => Err(used_code()),
+        Err(e) => Err(ApiError::internal(e)),
+    }
+}
+
+fn unknown_code() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "unknown_code",
+        "no invitation has this code for this survey",
+    )
+}
+
+fn used_code() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "already_submitted",
+        "this invitation code has already been used",
+    )
+}
