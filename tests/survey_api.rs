@@ -344,3 +344,21 @@ fn no_column_of_the_response_tables_can_lead_back_to_an_invitation() {
         }
     }
 }
+
+#[test]
+fn the_api_is_described_by_an_openapi_document() {
+    let db = TestDb::new();
+    let server = TestServer::start(db.pool());
+    let text = ureq::get(&server.url("/api/v1/openapi.json"))
+        .call()
+        .expect("200")
+        .into_string()
+        .expect("body");
+    let doc: Value = serde_json::from_str(&text).expect("json");
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    let post = &doc["paths"]["/api/v1/cycles/{year}/responses"]["post"];
+    for status in ["201", "404", "409", "413", "422", "429"] {
+        assert!(post["responses"][status].is_object(), "{status} documented");
+    }
+    assert!(doc["components"]["schemas"]["Submission"]["properties"]["evaluations"].is_object());
+}

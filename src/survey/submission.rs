@@ -9,18 +9,22 @@ use std::collections::{BTreeMap, HashSet};
 /// Longest comment kept, in characters: a page of text.
 pub const MAX_COMMENT_CHARS: usize = 4000;
 
-#[derive(Debug, Clone, Deserialize)]
+/// A complete questionnaire.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
+    /// The invitation code, e.g. `7KQ2-M9XD-4HT0-B31Z` (case, spaces and dashes do not matter).
     pub code: String,
     /// Profile question code → choice code (or a number for number questions); any may be left
     /// out, as on the web.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub profile: BTreeMap<String, serde_json::Value>,
     pub evaluations: Vec<EvaluationInput>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// The answers about one unit.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationInput {
     pub unit_code: String,
@@ -32,7 +36,7 @@ pub struct EvaluationInput {
 }
 
 /// One refused field, named like `evaluations[1].answers.DEP_TR01`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -12,7 +12,8 @@ use serde::Serialize;
 /// Largest accepted body: a full questionnaire is about 10 KB; 256 KB leaves room for comments.
 pub const MAX_BODY: usize = 256 * 1024;
 
-#[derive(Debug, Serialize)]
+/// Every refusal: a machine-readable `error`, a sentence, and for 422 one entry per field.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
     #[serde(skip)]
     status: StatusCode,
@@ -83,11 +84,52 @@ pub fn json_config() -> web::JsonConfig {
         })
 }
 
-#[derive(Serialize)]
-struct Receipt {
+/// Proof of participation for the respondent; stored nowhere, linked to nothing.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Receipt {
     receipt: String,
 }
 
+/// The OpenAPI 3 description of this API, generated from the handlers and types below.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "DDCI Lạng Sơn survey API",
+        description = "Submit a business's completed DDCI questionnaire (face-to-face interviews on tablets, other tools)."
+    ),
+    paths(submit_response),
+    components(schemas(
+        submission::Submission,
+        submission::EvaluationInput,
+        submission::FieldError,
+        ApiError,
+        Receipt
+    ))
+)]
+pub struct ApiDoc;
+
+pub async fn openapi() -> HttpResponse {
+    use utoipa::OpenApi;
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// Submit one questionnaire with its invitation code; exactly once per code.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cycles/{year}/responses",
+    params(("year" = i32, Path, description = "Survey year, e.g. 2025")),
+    request_body = submission::Submission,
+    responses(
+        (status = 201, description = "Stored", body = Receipt),
+        (status = 400, description = "Malformed JSON", body = ApiError),
+        (status = 404, description = "Unknown invitation code for this year", body = ApiError),
+        (status = 409, description = "Code already used, or the survey is not open", body = ApiError),
+        (status = 413, description = "Body too large", body = ApiError),
+        (status = 415, description = "Not JSON", body = ApiError),
+        (status = 422, description = "Invalid fields, one error each", body = ApiError),
+        (status = 429, description = "Too many attempts", body = ApiError),
+    )
+)]
 pub async fn submit_response(
     state: web::Data<AppState>,
     req: HttpRequest,

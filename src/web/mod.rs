@@ -48,10 +48,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::landing))
         .route("/healthz", web::get().to(pages::healthz))
         .route("/static/style.css", web::get().to(pages::stylesheet))
-        .service(web::scope("/api/v1").app_data(api::json_config()).route(
-            "/cycles/{year}/responses",
-            web::post().to(api::submit_response),
-        ));
+        .service(
+            web::scope("/api/v1")
+                .app_data(api::json_config())
+                .route("/openapi.json", web::get().to(api::openapi))
+                .route(
+                    "/cycles/{year}/responses",
+                    web::post().to(api::submit_response),
+                ),
+        );
 }
 
 /// Headers for every answer: no inline script, no framing, no MIME sniffing, no referrer
