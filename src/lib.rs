@@ -7,7 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
-// pub mod package;
+pub mod package;
 pub mod responses;
 pub mod scoring;
 pub mod startup;

@@ -30,13 +30,23 @@ impl Table {
     /// Parses `text`; every column of `required` must be in the header, and no other column may
     /// be (a misspelled optional column would otherwise be silently ignored).
     pub fn parse(file: &str, text: &str, required: &[&str]) -> Result<Table, CsvError> {
+        Table::parse_with(file, text, required, &[])
+    }
+
+    /// Like [`Table::parse`], with columns that may be present or not.
+    pub fn parse_with(
+        file: &str,
+        text: &str,
+        required: &[&str],
+        optional: &[&str],
+    ) -> Result<Table, CsvError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
         let header = reader
             .headers()
             .map_err(|e| csv_error(file, 1, &e))?
             .clone();
-        let columns = header_columns(file, &header, required)?;
+        let columns = header_columns(file, &header, required, optional)?;
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(file, 0, &e))?;
@@ -48,6 +58,10 @@ impl Table {
             columns,
             rows,
         })
+    }
+
+    pub fn has_column(&self, column: &str) -> bool {
+        self.columns.contains_key(column)
     }
 
     pub fn rows(&self) -> impl Iterator<Item = Row<'_>> {
@@ -63,11 +77,12 @@ fn header_columns(
     file: &str,
     header: &csv::StringRecord,
     required: &[&str],
+    optional: &[&str],
 ) -> Result<HashMap<String, usize>, CsvError> {
     let mut columns = HashMap::new();
     for (i, name) in header.iter().enumerate() {
         let name = name.trim();
-        if !required.contains(&name) {
+        if !required.contains(&name) && !optional.contains(&name) {
             return Err(header_error(file, name, "unknown column"));
         }
         if columns.insert(name.to_string(), i).is_some() {

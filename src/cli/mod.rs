@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 mod invite;
+mod package;
 mod scoring;
 pub use scoring::RunOptions;
 
@@ -59,6 +60,25 @@ pub enum Command {
         responses: usize,
         #[arg(long, default_value_t = 20211121)]
         seed: u64,
+    },
+    /// Import paper questionnaires (METHODOLOGY.md §7 format); all or nothing.
+    Import {
+        #[arg(long)]
+        cycle: i32,
+        /// responses.csv: response_id, optional weight, profile columns.
+        #[arg(long)]
+        responses: PathBuf,
+        /// answers.csv: response_id, unit_code, indicator_code, value.
+        #[arg(long)]
+        answers: PathBuf,
+    },
+    /// Write the data package (METHODOLOGY.md §7) of the cycle's published run, or else of its
+    /// latest run, to a folder or (with a .zip name) a zip file.
+    Export {
+        #[arg(long)]
+        cycle: i32,
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Score a cycle's stored responses (METHODOLOGY.md) and store the run with its parameters;
     /// prints a short ranking. A published cycle cannot be scored again.
@@ -148,6 +168,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => demo(&connect(&settings)?, cycle, responses, seed),
         Command::Score { cycle, options } => scoring::score(&connect(&settings)?, cycle, &options),
         Command::Publish { cycle } => scoring::publish(&connect(&settings)?, cycle),
+        Command::Import {
+            cycle,
+            responses,
+            answers,
+        } => package::import(&connect(&settings)?, cycle, &responses, &answers),
+        Command::Export { cycle, out } => package::export(&connect(&settings)?, cycle, &out),
         Command::Invite {
             cycle,
             count,

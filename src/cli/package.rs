@@ -56,8 +56,9 @@ pub fn import(pool: &Pool, year: i32, responses: &Path, answers: &Path) -> anyho
 pub fn export(pool: &Pool, year: i32, out: &Path) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let cycle = db::cycles::get(&mut conn, year)?;
-    let run = db::runs::current(&mut conn, &cycle)?
-        .with_context(|| format!("cycle {year} has no scoring run; run `ddci score --cycle {year}` first"))?;
+    let run = db::runs::current(&mut conn, &cycle)?.with_context(|| {
+        format!("cycle {year} has no scoring run; run `ddci score --cycle {year}` first")
+    })?;
     let config = run.config();
     let catalog = db::cycle_catalog::load(&mut conn, cycle.id, config.groups.clone())?;
     let mut result = db::runs::load(&mut conn, &run, year)?;
@@ -76,7 +77,9 @@ pub fn export(pool: &Pool, year: i32, out: &Path) -> anyhow::Result<()> {
         responses: &responses,
         secret: &secret,
     };
-    let is_zip = out.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"));
+    let is_zip = out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
     if is_zip {
         package::write_zip(&input, out)
     } else {
@@ -90,12 +93,18 @@ pub fn export(pool: &Pool, year: i32, out: &Path) -> anyhow::Result<()> {
 /// Stored rows come back in key order; the package lists units and indicators in catalog order.
 pub fn sort_like_catalog(result: &mut ScoringResult, catalog: &SeedCatalog) {
     let pos = |codes: Vec<&String>| -> std::collections::HashMap<String, usize> {
-        codes.into_iter().enumerate().map(|(i, c)| (c.clone(), i)).collect()
+        codes
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i))
+            .collect()
     };
     let units = pos(catalog.units.iter().map(|u| &u.code).collect());
     let indicators = pos(catalog.indicators.iter().map(|i| &i.code).collect());
     let components = pos(catalog.components.iter().map(|c| &c.code).collect());
-    let at = |m: &std::collections::HashMap<String, usize>, c: &str| m.get(c).copied().unwrap_or(usize::MAX);
+    let at = |m: &std::collections::HashMap<String, usize>, c: &str| {
+        m.get(c).copied().unwrap_or(usize::MAX)
+    };
     result.scores.sort_by_key(|s| at(&units, &s.unit_code));
     result
         .indicator_scores
@@ -103,9 +112,14 @@ pub fn sort_like_catalog(result: &mut ScoringResult, catalog: &SeedCatalog) {
     result
         .component_scores
         .sort_by_key(|s| (at(&units, &s.unit_code), at(&components, &s.component_code)));
-    result.reliability.sort_by_key(|r| at(&components, &r.component_code));
-    let kinds: Vec<&str> = catalog.kinds.iter().map(|k| k.code.as_str()).collect();
     result
-        .summary
-        .sort_by_key(|s| kinds.iter().position(|k| *k == s.kind).unwrap_or(usize::MAX));
+        .reliability
+        .sort_by_key(|r| at(&components, &r.component_code));
+    let kinds: Vec<&str> = catalog.kinds.iter().map(|k| k.code.as_str()).collect();
+    result.summary.sort_by_key(|s| {
+        kinds
+            .iter()
+            .position(|k| *k == s.kind)
+            .unwrap_or(usize::MAX)
+    });
 }

@@ -7,8 +7,8 @@ pub mod catalog;
 pub mod cycle_catalog;
 pub mod cycles;
 pub mod invitations;
+pub mod package_data;
 pub mod responses;
-// pub mod package_data; // TEMP
 pub mod runs;
 pub mod schema;
 pub mod scoring_input;

@@ -1,0 +1,20 @@
+//! The open data package of METHODOLOGY.md §7: writing it (with evaluation pseudonyms and a
+//! coarsened profile, so no row leads back to a business) and reading paper responses in the
+//! same format.
+
+pub mod csvfmt;
+mod export;
+mod import;
+mod tables;
+
+pub use export::{
+    files, write_dir, write_zip, zip_bytes, PackageError, PackageInput, StoredResponse,
+};
+pub use import::{parse_import, ImportBatch};
+
+/// The CSV column of a profile question: its code in lower case without `profile_`
+/// (`PROFILE_SECTOR` → `sector`).
+pub fn profile_column(code: &str) -> String {
+    let lower = code.to_ascii_lowercase();
+    lower.strip_prefix("profile_").unwrap_or(&lower).to_string()
+}
