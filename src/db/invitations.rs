@@ -27,6 +27,11 @@ pub fn find_by_hash(conn: &mut Conn, hash: &str) -> Result<Option<Invitation>, D
     Ok(crate::dispatch!(conn, find_by_hash(hash))?)
 }
 
+/// Notes that a business has begun with its code (for the Association's counts).
+pub fn mark_started(conn: &mut Conn, invitation_id: i64) -> Result<(), DbError> {
+    Ok(crate::dispatch!(conn, mark_started(invitation_id))?)
+}
+
 /// Counts of a cycle's invitations: (issued, started, submitted).
 pub fn counts(conn: &mut Conn, cycle_id: i64) -> Result<(i64, i64, i64), DbError> {
     Ok(crate::dispatch!(conn, counts(cycle_id))?)
@@ -83,6 +88,17 @@ crate::per_backend! {
             }
             Ok(())
         })
+    }
+
+    pub(crate) fn mark_started(c: &mut Db, invitation_id: i64) -> QueryResult<()> {
+        diesel::update(
+            invitations::table
+                .find(invitation_id)
+                .filter(invitations::status.eq("issued")),
+        )
+        .set(invitations::status.eq("started"))
+        .execute(c)
+        .map(|_| ())
     }
 
     pub(crate) fn find_by_hash(c: &mut Db, hash: &str) -> QueryResult<Option<Invitation>> {

@@ -1,7 +1,11 @@
 //! HTTP: thin handlers that extract, call the database in `web::block`, render.
 
 mod api;
+mod csrf;
+pub mod i18n;
 mod pages;
+mod render;
+mod survey;
 mod templates;
 
 use crate::db::Pool;
@@ -48,6 +52,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::landing))
         .route("/healthz", web::get().to(pages::healthz))
         .route("/static/style.css", web::get().to(pages::stylesheet))
+        .route("/survey", web::get().to(survey::entry))
+        .route("/survey", web::post().to(survey::start))
         .service(
             web::scope("/api/v1")
                 .app_data(api::json_config())

@@ -28,8 +28,8 @@ impl ResponseError for PageError {
 #[derive(Serialize)]
 struct CycleView {
     year: i32,
-    status: String,
-    status_vi: &'static str,
+    /// The Fluent key of the status's name.
+    status_key: String,
     responses: i64,
 }
 
@@ -47,24 +47,14 @@ struct KindView {
     units: usize,
 }
 
-fn status_vi(status: &str) -> &'static str {
-    match status {
-        "open" => "đang mở khảo sát",
-        "closed" => "đã kết thúc thu thập",
-        "published" => "đã công bố",
-        _ => "đang chuẩn bị",
-    }
-}
-
 fn landing_data(state: &AppState) -> Result<Landing, db::DbError> {
     let mut conn = state.pool.get()?;
     let mut cycles = Vec::new();
     for c in db::cycles::list(&mut conn)? {
         cycles.push(CycleView {
             year: c.year,
-            status_vi: status_vi(&c.status),
+            status_key: format!("status-{}", c.status),
             responses: db::responses::count(&mut conn, c.id)?,
-            status: c.status,
         });
     }
     let catalog = db::catalog::load(&mut conn)?;
@@ -85,13 +75,20 @@ fn landing_data(state: &AppState) -> Result<Landing, db::DbError> {
     })
 }
 
-pub async fn landing(state: web::Data<AppState>) -> Result<HttpResponse, PageError> {
+pub async fn landing(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, PageError> {
     let s = state.clone();
     let data = web::block(move || landing_data(&s)).await??;
-    let body = state.templates.render("landing", &data)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+    let data = serde_json::to_value(data).unwrap_or_default();
+    Ok(super::render::page(
+        &state,
+        &req,
+        actix_web::http::StatusCode::OK,
+        "landing",
+        data,
+    )?)
 }
 
 #[derive(Serialize)]

@@ -6,11 +6,17 @@ use handlebars::Handlebars;
 const TEMPLATES: &[(&str, &str)] = &[
     ("layout", include_str!("../../templates/layout.hbs")),
     ("landing", include_str!("../../templates/landing.hbs")),
+    (
+        "survey_code",
+        include_str!("../../templates/survey_code.hbs"),
+    ),
+    ("message", include_str!("../../templates/message.hbs")),
 ];
 
 pub fn registry() -> Handlebars<'static> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
+    hb.register_helper("fluent", Box::new(super::i18n::FluentHelper));
     for (name, text) in TEMPLATES {
         // The templates are part of the binary and covered by tests; a broken one is a bug
         // that must stop the build's tests, so registering failures are logged loudly.

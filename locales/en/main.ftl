@@ -1,0 +1,39 @@
+# English interface. Keys mirror the Vietnamese file.
+site-tagline = Department and District Competitiveness Index
+site-footer = Lang Son Business Association and Department of Planning and Investment
+switch-language = Tiếng Việt
+skip-to-content = Skip to main content
+
+landing-title = Home
+landing-heading = Department and District Competitiveness Index (DDCI)
+landing-intro = Every year, enterprises, co-operatives and household businesses of Lạng Sơn rate the departments and district People's Committees they dealt with in the last 12 months. Their answers become component scores built like the PCI's sub-indices and a public ranking, as plan 230/KH-UBND of the Provincial People's Committee requires.
+landing-promise-title = Confidential:
+landing-promise = answers are stored without the invitation code, business name or network address; nobody, organisers included, can tell who answered what.
+landing-take-survey = Answer the survey
+landing-units = Assessed units
+landing-cycles = Survey cycles
+landing-no-cycle = No survey cycle yet.
+col-year = Year
+col-status = Status
+col-responses = Responses
+status-draft = in preparation
+status-open = open for answers
+status-closed = collection ended
+status-published = published
+
+survey-title = Answer the survey
+survey-heading = DDCI survey { $year }
+survey-intro = Enter the invitation code printed on your business's letter. It has 16 letters and digits; case does not matter and the dashes may be left out.
+survey-code-label = Invitation code
+survey-code-hint = For example: 7KQ2-M9XD-4HT0-B31Z
+survey-start = Start
+survey-none-open = No survey is open at the moment. Thank you for your interest.
+survey-deadline = Answer by { $date }
+error-code-format = An invitation code has 16 letters and digits. Please check it.
+error-code-unknown = This code is not an invitation of the { $year } survey. Please check each character.
+error-code-used = This code has already been used to submit a questionnaire. Each code can be used once.
+error-rate-limited = Too many attempts. Please wait a minute and try again.
+survey-welcome = Your code is valid. Thank you for taking part in the { $year } survey.
+survey-next-steps = The next steps of the online questionnaire (business profile, choice of units, one block of questions per unit, review and submit) are being completed. Meanwhile your business can answer through an interviewer or on paper with the same code.
+forbidden-title = Invalid request
+forbidden-text = The page has expired or the form is not valid. Please reopen the page and send it again.

@@ -1,0 +1,39 @@
+# Giao diện tiếng Việt (mặc định). Khóa giống hệt tệp tiếng Anh.
+site-tagline = Chỉ số năng lực cạnh tranh cấp sở, ban, ngành và địa phương
+site-footer = Hiệp hội Doanh nghiệp tỉnh Lạng Sơn và Sở Kế hoạch và Đầu tư tỉnh Lạng Sơn
+switch-language = English
+skip-to-content = Bỏ qua, đến nội dung chính
+
+landing-title = Trang chủ
+landing-heading = Đánh giá năng lực cạnh tranh cấp sở, ban, ngành và địa phương (DDCI)
+landing-intro = Mỗi năm, cộng đồng doanh nghiệp, hợp tác xã và hộ kinh doanh tỉnh Lạng Sơn đánh giá chất lượng điều hành kinh tế của các sở, ban, ngành và UBND các huyện, thành phố mà mình đã làm việc trong 12 tháng qua. Kết quả được quy đổi thành điểm các chỉ số thành phần theo phương pháp của PCI và xếp hạng công khai, theo Kế hoạch số 230/KH-UBND của UBND tỉnh Lạng Sơn.
+landing-promise-title = Bảo mật:
+landing-promise = câu trả lời được lưu không kèm mã mời, tên doanh nghiệp hay địa chỉ mạng; không ai, kể cả ban tổ chức, biết doanh nghiệp nào đã trả lời gì.
+landing-take-survey = Trả lời phiếu khảo sát
+landing-units = Đơn vị được đánh giá
+landing-cycles = Các kỳ khảo sát
+landing-no-cycle = Chưa có kỳ khảo sát nào.
+col-year = Năm
+col-status = Trạng thái
+col-responses = Phiếu trả lời
+status-draft = đang chuẩn bị
+status-open = đang mở khảo sát
+status-closed = đã kết thúc thu thập
+status-published = đã công bố
+
+survey-title = Trả lời phiếu khảo sát
+survey-heading = Phiếu khảo sát DDCI { $year }
+survey-intro = Nhập mã mời in trên thư mời của doanh nghiệp. Mã gồm 16 ký tự (chữ và số), không phân biệt chữ hoa, chữ thường; có thể bỏ qua dấu gạch ngang.
+survey-code-label = Mã mời
+survey-code-hint = Ví dụ: 7KQ2-M9XD-4HT0-B31Z
+survey-start = Bắt đầu
+survey-none-open = Hiện không có kỳ khảo sát nào đang mở. Xin cảm ơn doanh nghiệp đã quan tâm.
+survey-deadline = Hạn trả lời: { $date }
+error-code-format = Mã mời gồm 16 ký tự chữ và số. Xin kiểm tra lại.
+error-code-unknown = Không tìm thấy mã mời này trong kỳ khảo sát { $year }. Xin kiểm tra lại từng ký tự.
+error-code-used = Mã mời này đã được dùng để gửi phiếu. Mỗi mã chỉ gửi được một lần.
+error-rate-limited = Bạn đã thử quá nhiều lần. Xin đợi một phút rồi thử lại.
+survey-welcome = Mã mời hợp lệ. Cảm ơn doanh nghiệp đã tham gia khảo sát năm { $year }.
+survey-next-steps = Các bước tiếp theo của phiếu trực tuyến (thông tin doanh nghiệp, chọn đơn vị, trả lời từng khối câu hỏi, xem lại và gửi) đang được hoàn thiện. Trong thời gian này, doanh nghiệp có thể trả lời qua cán bộ phỏng vấn hoặc phiếu giấy với cùng mã mời.
+forbidden-title = Yêu cầu không hợp lệ
+forbidden-text = Trang đã hết hạn hoặc biểu mẫu không hợp lệ. Xin mở lại trang và gửi lại.

@@ -1,0 +1,34 @@
+//! Rendering a page: every template gets the page language, the other language for the
+//! switch link, and the CSRF token; cookies that the request needs are set on the answer.
+
+use super::{csrf, i18n, AppState};
+use actix_web::{http::StatusCode, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+/// Renders `template` with `data` (an object) plus the common fields.
+pub fn page(
+    state: &AppState,
+    req: &HttpRequest,
+    status: StatusCode,
+    template: &str,
+    data: Value,
+) -> Result<HttpResponse, handlebars::RenderError> {
+    let lang = i18n::lang_of(req);
+    let (token, csrf_cookie) = csrf::token(req);
+    let mut context = json!({
+        "lang": lang,
+        "other_lang": if lang == "vi" { "en" } else { "vi" },
+        "csrf_token": token,
+    });
+    if let (Some(ctx), Value::Object(extra)) = (context.as_object_mut(), data) {
+        ctx.extend(extra);
+    }
+    let body = state.templates.render(template, &context)?;
+    let mut answer = HttpResponse::build(status);
+    answer.content_type("text/html; charset=utf-8");
+    answer.insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"));
+    for cookie in [csrf_cookie, i18n::lang_cookie(req)].into_iter().flatten() {
+        answer.cookie(cookie);
+    }
+    Ok(answer.body(body))
+}

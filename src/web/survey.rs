@@ -1,0 +1,166 @@
+//! The respondent's pages. So far: the survey's entry, where a business enters its invitation
+//! code (or follows a link that carries it) and learns whether it can answer.
+
+use super::pages::PageError;
+use super::{csrf, render, AppState};
+use crate::db::{self, cycles::Status};
+use crate::survey::codes;
+use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+#[derive(Deserialize)]
+pub struct CodeQuery {
+    code: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+    csrf_token: Option<String>,
+}
+
+/// The open cycle businesses answer now (the latest open one).
+fn open_cycle(state: &AppState) -> Result<Option<db::cycles::CycleRow>, db::DbError> {
+    let mut conn = state.pool.get()?;
+    Ok(db::cycles::list(&mut conn)?
+        .into_iter()
+        .find(|c| c.status() == Status::Open))
+}
+
+pub async fn entry(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<CodeQuery>,
+) -> Result<HttpResponse, PageError> {
+    let s = state.clone();
+    let cycle = web::block(move || open_cycle(&s)).await??;
+    let data = match cycle {
+        Some(c) => {
+            json!({"open": true, "year": c.year, "code": query.code.clone().unwrap_or_default(), "closes_on": c.closes_on})
+        }
+        None => json!({"open": false}),
+    };
+    Ok(render::page(
+        &state,
+        &req,
+        StatusCode::OK,
+        "survey_code",
+        data,
+    )?)
+}
+
+/// What a submitted code turned out to be.
+enum CodeCheck {
+    Valid { year: i32 },
+    BadFormat,
+    Unknown,
+    Used,
+    NoCycle,
+}
+
+fn check_code(state: &AppState, typed: &str) -> Result<CodeCheck, db::DbError> {
+    let Some(cycle) = open_cycle(state)? else {
+        return Ok(CodeCheck::NoCycle);
+    };
+    let canonical = codes::normalize(typed);
+    let mut conn = state.pool.get()?;
+    // Look up even a malformed code, so every refusal takes the same time.
+    let hash = codes::hash(canonical.as_deref().unwrap_or_default());
+    let invitation = db::invitations::find_by_hash(&mut conn, &hash)?;
+    Ok(match (canonical, invitation) {
+        (None, _) => CodeCheck::BadFormat,
+        (Some(_), Some(i)) if i.cycle_id == cycle.id && i.status == "submitted" => CodeCheck::Used,
+        (Some(_), Some(i)) if i.cycle_id == cycle.id => {
+            db::invitations::mark_started(&mut conn, i.id)?;
+            CodeCheck::Valid { year: cycle.year }
+        }
+        _ => CodeCheck::Unknown,
+    })
+}
+
+pub async fn start(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, PageError> {
+    if !csrf::verify(&req, form.csrf_token.as_deref()) {
+        return Ok(render::page(
+            &state,
+            &req,
+            StatusCode::FORBIDDEN,
+            "message",
+            json!({"title_key": "forbidden-title", "text_key": "forbidden-text"}),
+        )?);
+    }
+    if !state.allow_attempt(&req) {
+        return code_error(
+            &state,
+            &req,
+            &form.code,
+            StatusCode::TOO_MANY_REQUESTS,
+            "error-rate-limited",
+            None,
+        );
+    }
+    let (s, typed) = (state.clone(), form.code.clone());
+    let outcome = web::block(move || check_code(&s, &typed)).await??;
+    let year = open_year(&state).await?;
+    match outcome {
+        CodeCheck::Valid { year } => Ok(render::page(
+            &state,
+            &req,
+            StatusCode::OK,
+            "message",
+            json!({"title_key": "survey-title", "text_key": "survey-welcome", "year": year, "more_key": "survey-next-steps"}),
+        )?),
+        CodeCheck::Used => Ok(render::page(
+            &state,
+            &req,
+            StatusCode::CONFLICT,
+            "message",
+            json!({"title_key": "survey-title", "text_key": "error-code-used"}),
+        )?),
+        CodeCheck::NoCycle => Ok(render::page(
+            &state,
+            &req,
+            StatusCode::OK,
+            "survey_code",
+            json!({"open": false}),
+        )?),
+        CodeCheck::BadFormat => code_error(
+            &state,
+            &req,
+            &form.code,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-code-format",
+            year,
+        ),
+        CodeCheck::Unknown => code_error(
+            &state,
+            &req,
+            &form.code,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-code-unknown",
+            year,
+        ),
+    }
+}
+
+async fn open_year(state: &web::Data<AppState>) -> Result<Option<i32>, PageError> {
+    let s = state.clone();
+    Ok(web::block(move || open_cycle(&s)).await??.map(|c| c.year))
+}
+
+/// The code form again, with what was typed kept and the error tied to the field.
+fn code_error(
+    state: &AppState,
+    req: &HttpRequest,
+    typed: &str,
+    status: StatusCode,
+    error_key: &str,
+    year: Option<i32>,
+) -> Result<HttpResponse, PageError> {
+    let data = json!({"open": true, "year": year, "code": typed, "error_key": error_key});
+    Ok(render::page(state, req, status, "survey_code", data)?)
+}
