@@ -56,7 +56,8 @@ pub fn fill_demo(pool: &Pool, year: i32, count: usize, seed: u64) -> anyhow::Res
 
 /// The HTTP server on an already bound listener (port 0 in tests).
 pub fn server(listener: TcpListener, pool: Pool) -> std::io::Result<actix_web::dev::Server> {
-    let state = actix_web::web::Data::new(AppState::new(pool));
+    let state = AppState::new(pool).map_err(std::io::Error::other)?;
+    let state = actix_web::web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())

@@ -175,45 +175,204 @@ fn a_mistyped_code_is_shown_again_with_the_error_tied_to_the_field() {
     );
 }
 
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+struct Browser<'a> {
+    server: &'a TestServer,
+    agent: ureq::Agent,
+    cookies: std::collections::BTreeMap<String, String>,
+}
+
+impl<'a> Browser<'a> {
+    fn new(server: &'a TestServer) -> Browser<'a> {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        Browser {
+            server,
+            agent,
+            cookies: Default::default(),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep(&mut self, response: &ureq::Response) {
+        for c in response.all("set-cookie") {
+            let pair = c.split(';').next().unwrap_or_default();
+            if let Some((k, v)) = pair.split_once('=') {
+                if v.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self, result: Result<ureq::Response, ureq::Error>) -> (u16, String, String) {
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        self.keep(&response);
+        let location = response.header("location").unwrap_or_default().to_string();
+        (
+            response.status(),
+            location,
+            response.into_string().expect("body"),
+        )
+    }
+
+    fn get(&mut self, path: &str) -> (u16, String, String) {
+        let result = self
+            .agent
+            .get(&self.server.url(path))
+            .set("cookie", &self.cookie_header())
+            .call();
+        self.finish(result)
+    }
+
+    fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+        if !self.cookies.contains_key("csrf") {
+            self.get("/survey");
+        }
+        let token = self.cookies["csrf"].clone();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        let result = self
+            .agent
+            .post(&self.server.url(path))
+            .set("cookie", &self.cookie_header())
+            .send_form(&all);
+        self.finish(result)
+    }
+}
+
 #[test]
-fn a_valid_code_starts_the_survey_and_a_used_one_says_already_submitted() {
+fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
     let db = TestDb::new();
-    let codes = open_cycle_with_codes(&db, 2);
+    let codes = open_cycle_with_codes(&db, 1);
     let pool = db.pool();
     let server = TestServer::start(pool.clone());
-    let (cookie, token) = csrf(&server);
-    let (status, html) = post_form(
-        &server,
-        &cookie,
-        &[("code", &codes[0].to_lowercase()), ("csrf_token", &token)],
-    );
-    assert_eq!(status, 200);
-    assert!(html.contains("Mã mời hợp lệ"), "{html}");
-    let mut conn = pool.get().expect("conn");
-    let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
-    assert_eq!(
-        db::invitations::counts(&mut conn, cycle.id).expect("counts"),
-        (2, 1, 0)
+    let mut phone = Browser::new(&server);
+    let (status, location, _) = phone.post("/survey", &[("code", &codes[0].to_lowercase())]);
+    assert_eq!((status, location.as_str()), (303, "/survey/profile"));
+    assert!(phone.cookies.contains_key("ddci_survey"));
+    assert!(
+        !phone.cookies["ddci_survey"].contains(&codes[0]),
+        "the cookie never holds the code"
     );
 
-    let body = serde_json::json!({"code": codes[1], "evaluations": [{"unit_code": "DEP_BHXH", "answers": {"DEP_TR01": 3}}]});
-    let created = ureq::post(&server.url("/api/v1/cycles/2025/responses"))
-        .set("content-type", "application/json")
-        .send_string(&body.to_string())
-        .expect("201");
-    assert_eq!(created.status(), 201);
-    let (status, html) = post_form(
-        &server,
-        &cookie,
-        &[("code", &codes[1]), ("csrf_token", &token)],
-    );
-    assert_eq!(status, 409);
+    let (status, _, html) = phone.get("/survey/profile");
+    assert_eq!(status, 200);
     assert!(
-        html.contains("Mã mời này đã được dùng để gửi phiếu"),
+        html.contains("<legend>Số lao động hiện nay của doanh nghiệp</legend>"),
         "{html}"
     );
+    let (status, _, html) = phone.post("/survey/profile", &[("profile.PROFILE_SIZE", "lt10")]);
+    assert_eq!(status, 422, "no unit chosen");
+    assert!(html.contains("Xin chọn ít nhất một đơn vị đã làm việc"));
     assert!(
-        !html.contains("<form"),
-        "a used code shows that and nothing else"
+        html.contains("value=\"lt10\" checked"),
+        "the answer is kept"
     );
+    let (status, location, _) = phone.post(
+        "/survey/profile",
+        &[
+            ("profile.PROFILE_SIZE", "lt10"),
+            ("unit", "DEP_CUC_THUE"),
+            ("unit", "DIS_HUU_LUNG"),
+        ],
+    );
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/survey/unit/DEP_CUC_THUE")
+    );
+
+    let (status, _, html) = phone.get("/survey/unit/DEP_CUC_THUE");
+    assert_eq!(status, 200);
+    assert!(html.contains("Hoàn toàn không đồng ý") && html.contains("Không biết / Không áp dụng"));
+    let block = [
+        ("a.DEP_TR01", "4"),
+        ("a.DEP_TC01", "-3"),
+        ("comment", "<script>alert(1)</script> Cán bộ tận tình"),
+    ];
+    let (status, _, html) = phone.post("/survey/unit/DEP_CUC_THUE", &block);
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("id=\"DEP_TC01-error\""),
+        "the error is tied to its question"
+    );
+    assert!(html.contains("value=\"-3\""), "what was typed is kept");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "and shown as text"
+    );
+    let block = [
+        ("a.DEP_TR01", "4"),
+        ("a.DEP_TC01", "2,5"),
+        ("a.DEP_IC01", "0"),
+        ("comment", "<script>alert(1)</script> Cán bộ tận tình"),
+    ];
+    let (status, location, _) = phone.post("/survey/unit/DEP_CUC_THUE", &block);
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/survey/unit/DIS_HUU_LUNG")
+    );
+
+    // The same code on another device resumes where the phone left off.
+    let mut laptop = Browser::new(&server);
+    let (status, _, _) = laptop.post("/survey", &[("code", &codes[0])]);
+    assert_eq!(status, 303);
+    let (_, _, html) = laptop.get("/survey/review");
+    assert!(
+        html.contains("Đồng ý"),
+        "the phone's answers are there: {html}"
+    );
+    assert!(html.contains("2,5 ngày"), "shown as typed, in Vietnamese format");
+    assert!(html.contains("Khối này chưa được trả lời"));
+    assert!(
+        !html.contains("action=\"/survey/submit\""),
+        "no submit before every block is done"
+    );
+    let (status, location, _) = laptop.post(
+        "/survey/unit/DIS_HUU_LUNG",
+        &[("a.DIS_TR01", "dk"), ("a.DIS_TC01", "dk")],
+    );
+    assert_eq!((status, location.as_str()), (303, "/survey/review"));
+    let (_, _, html) = laptop.get("/survey/review");
+    assert!(html.contains("action=\"/survey/submit\""));
+
+    let (status, _, html) = laptop.post("/survey/submit", &[]);
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Phiếu của doanh nghiệp đã được ghi nhận"));
+    let (status, _, _) = phone.post("/survey/submit", &[]);
+    assert_eq!(
+        status, 401,
+        "the other device's session ended with the submission"
+    );
+    let (status, _, html) = phone.post("/survey", &[("code", &codes[0])]);
+    assert_eq!(status, 409);
+    assert!(html.contains("Mã mời này đã được dùng để gửi phiếu"));
+
+    let mut conn = pool.get().expect("conn");
+    let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
+    assert_eq!(db::responses::count(&mut conn, cycle.id).expect("count"), 1);
+    let catalog = db::scoring_input::scoring_catalog(
+        &db::cycle_catalog::load(&mut conn, cycle.id, vec![]).expect("c"),
+    );
+    let evals = db::scoring_input::evaluations(&mut conn, cycle.id, &catalog).expect("evals");
+    assert_eq!(
+        evals.len(),
+        1,
+        "the district was rated only with don't-knows, so it is not an evaluation"
+    );
+    let mut values: Vec<f64> = evals[0].answers.iter().map(|(_, v)| *v).collect();
+    values.sort_by(f64::total_cmp);
+    assert_eq!(values, [0.0, 2.5, 4.0]);
 }

@@ -23,6 +23,10 @@ pub fn insert(
     Ok(crate::dispatch!(conn, insert(cycle_id, codes))?)
 }
 
+pub fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Invitation>, DbError> {
+    Ok(crate::dispatch!(conn, by_id(id))?)
+}
+
 pub fn find_by_hash(conn: &mut Conn, hash: &str) -> Result<Option<Invitation>, DbError> {
     Ok(crate::dispatch!(conn, find_by_hash(hash))?)
 }
@@ -99,6 +103,10 @@ crate::per_backend! {
         .set(invitations::status.eq("started"))
         .execute(c)
         .map(|_| ())
+    }
+
+    pub(crate) fn by_id(c: &mut Db, id: i64) -> QueryResult<Option<Invitation>> {
+        invitations::table.find(id).select(Invitation::as_select()).first(c).optional()
     }
 
     pub(crate) fn find_by_hash(c: &mut Db, hash: &str) -> QueryResult<Option<Invitation>> {

@@ -6,12 +6,14 @@
 pub mod catalog;
 pub mod cycle_catalog;
 pub mod cycles;
+pub mod drafts;
 pub mod invitations;
 pub mod package_data;
 pub mod responses;
 pub mod runs;
 pub mod schema;
 pub mod scoring_input;
+pub mod settings;
 pub mod url;
 
 use diesel::connection::SimpleConnection;

@@ -12,13 +12,7 @@ const SECRET_KEY: &str = "package_secret";
 /// The installation's secret for evaluation pseudonyms, created on first use. It never leaves
 /// the database, so nobody can recompute which pseudonyms belong to one response.
 pub fn secret(conn: &mut Conn) -> Result<Vec<u8>, DbError> {
-    let fresh = {
-        use rand_core::RngCore;
-        let mut bytes = [0u8; 32];
-        rand_core::OsRng.fill_bytes(&mut bytes);
-        hex::encode(bytes)
-    };
-    let stored = crate::dispatch!(conn, get_or_insert(SECRET_KEY, &fresh))?;
+    let stored = super::settings::get_or_init(conn, SECRET_KEY, &super::settings::random_hex(32))?;
     Ok(hex::decode(stored).unwrap_or_default())
 }
 
@@ -41,25 +35,6 @@ pub fn existing_keys(
 }
 
 crate::per_backend! {
-    use crate::db::WriteTx;
-
-    pub(crate) fn get_or_insert(c: &mut Db, key: &str, fresh: &str) -> QueryResult<String> {
-        c.write_tx(|c| {
-            let existing = settings::table
-                .find(key)
-                .select(settings::value)
-                .first::<String>(c)
-                .optional()?;
-            if let Some(v) = existing {
-                return Ok(v);
-            }
-            diesel::insert_into(settings::table)
-                .values((settings::key.eq(key), settings::value.eq(fresh)))
-                .execute(c)?;
-            Ok(fresh.to_string())
-        })
-    }
-
     pub(crate) fn existing_keys(c: &mut Db, cycle_id: i64, keys: &[String]) -> QueryResult<Vec<String>> {
         responses::table
             .filter(responses::cycle_id.eq(cycle_id))

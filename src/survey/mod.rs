@@ -1,4 +1,5 @@
 //! The respondent's side: invitation codes and submissions, without HTTP or SQL.
 
 pub mod codes;
+pub mod draft;
 pub mod submission;

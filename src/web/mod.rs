@@ -4,7 +4,9 @@ mod api;
 mod csrf;
 pub mod i18n;
 mod pages;
+mod questionnaire;
 mod render;
+mod session;
 mod survey;
 mod templates;
 
@@ -25,17 +27,21 @@ pub struct AppState {
     pub pool: Pool,
     pub templates: Handlebars<'static>,
     limiter: Limiter,
+    cookie_key: actix_web::cookie::Key,
 }
 
 impl AppState {
-    pub fn new(pool: Pool) -> AppState {
+    /// The shared state, with the installation's cookie key read from (or created in) the
+    /// database.
+    pub fn new(pool: Pool) -> Result<AppState, crate::db::DbError> {
         let per_minute =
             std::num::NonZeroU32::new(ATTEMPTS_PER_MINUTE).unwrap_or(std::num::NonZeroU32::MIN);
-        AppState {
+        Ok(AppState {
+            cookie_key: session::load_key(&pool)?,
             pool,
             templates: templates::registry(),
             limiter: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
-        }
+        })
     }
 
     /// One code attempt by the request's client; false once it has used its quota.
@@ -54,6 +60,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/static/style.css", web::get().to(pages::stylesheet))
         .route("/survey", web::get().to(survey::entry))
         .route("/survey", web::post().to(survey::start))
+        .route("/survey/profile", web::get().to(questionnaire::profile))
+        .route(
+            "/survey/profile",
+            web::post().to(questionnaire::save_profile),
+        )
+        .route("/survey/unit/{code}", web::get().to(questionnaire::block))
+        .route(
+            "/survey/unit/{code}",
+            web::post().to(questionnaire::save_block),
+        )
+        .route("/survey/review", web::get().to(questionnaire::review))
+        .route("/survey/submit", web::post().to(questionnaire::submit))
         .service(
             web::scope("/api/v1")
                 .app_data(api::json_config())

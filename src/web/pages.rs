@@ -14,6 +14,8 @@ pub enum PageError {
     Render(#[from] handlebars::RenderError),
     #[error("worker: {0}")]
     Blocking(#[from] actix_web::error::BlockingError),
+    #[error("submission: {0}")]
+    Submit(String),
 }
 
 impl ResponseError for PageError {

@@ -52,7 +52,7 @@ pub async fn entry(
 
 /// What a submitted code turned out to be.
 enum CodeCheck {
-    Valid { year: i32 },
+    Valid { invitation_id: i64 },
     BadFormat,
     Unknown,
     Used,
@@ -73,7 +73,9 @@ fn check_code(state: &AppState, typed: &str) -> Result<CodeCheck, db::DbError> {
         (Some(_), Some(i)) if i.cycle_id == cycle.id && i.status == "submitted" => CodeCheck::Used,
         (Some(_), Some(i)) if i.cycle_id == cycle.id => {
             db::invitations::mark_started(&mut conn, i.id)?;
-            CodeCheck::Valid { year: cycle.year }
+            CodeCheck::Valid {
+                invitation_id: i.id,
+            }
         }
         _ => CodeCheck::Unknown,
     })
@@ -107,13 +109,10 @@ pub async fn start(
     let outcome = web::block(move || check_code(&s, &typed)).await??;
     let year = open_year(&state).await?;
     match outcome {
-        CodeCheck::Valid { year } => Ok(render::page(
-            &state,
-            &req,
-            StatusCode::OK,
-            "message",
-            json!({"title_key": "survey-title", "text_key": "survey-welcome", "year": year, "more_key": "survey-next-steps"}),
-        )?),
+        CodeCheck::Valid { invitation_id } => Ok(HttpResponse::SeeOther()
+            .cookie(super::session::start(&state.cookie_key, invitation_id))
+            .insert_header((actix_web::http::header::LOCATION, "/survey/profile"))
+            .finish()),
         CodeCheck::Used => Ok(render::page(
             &state,
             &req,

@@ -11,6 +11,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/survey_code.hbs"),
     ),
     ("message", include_str!("../../templates/message.hbs")),
+    (
+        "survey_profile",
+        include_str!("../../templates/survey_profile.hbs"),
+    ),
+    (
+        "survey_unit",
+        include_str!("../../templates/survey_unit.hbs"),
+    ),
+    (
+        "survey_review",
+        include_str!("../../templates/survey_review.hbs"),
+    ),
 ];
 
 pub fn registry() -> Handlebars<'static> {

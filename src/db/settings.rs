@@ -1,0 +1,40 @@
+//! Installation settings kept in the database, so that every app instance shares them.
+
+use super::schema::*;
+use super::{Conn, DbError};
+use diesel::prelude::*;
+
+/// The value of `key`, storing `fresh` first if the key has none. Two instances racing to
+/// create it end with the same stored value (the insert is in a write transaction).
+pub fn get_or_init(conn: &mut Conn, key: &str, fresh: &str) -> Result<String, DbError> {
+    Ok(crate::dispatch!(conn, get_or_insert(key, fresh))?)
+}
+
+/// 32 or 64 random bytes as hex, for new secrets.
+pub fn random_hex(bytes: usize) -> String {
+    use rand_core::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand_core::OsRng.fill_bytes(&mut buf);
+    hex::encode(buf)
+}
+
+crate::per_backend! {
+    use crate::db::WriteTx;
+
+    pub(crate) fn get_or_insert(c: &mut Db, key: &str, fresh: &str) -> QueryResult<String> {
+        c.write_tx(|c| {
+            let existing = settings::table
+                .find(key)
+                .select(settings::value)
+                .first::<String>(c)
+                .optional()?;
+            if let Some(v) = existing {
+                return Ok(v);
+            }
+            diesel::insert_into(settings::table)
+                .values((settings::key.eq(key), settings::value.eq(fresh)))
+                .execute(c)?;
+            Ok(fresh.to_string())
+        })
+    }
+}

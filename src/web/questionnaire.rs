@@ -1,0 +1,306 @@
+//! The questionnaire after the code: profile and choice of units, one block per unit, review,
+//! submit. Every page saves the draft on the server, so the same code resumes anywhere.
+
+use super::pages::PageError;
+use super::{csrf, render, session, AppState};
+use crate::catalog::SeedCatalog;
+use crate::db::{self, cycles::Status, invitations::Invitation};
+use crate::survey::{codes, draft::Draft, submission};
+use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
+use serde_json::{json, Value};
+
+mod views;
+
+/// Who is answering: the invitation of the session cookie, its open cycle's catalog, the draft.
+struct Respondent {
+    invitation: Invitation,
+    catalog: SeedCatalog,
+    draft: Draft,
+}
+
+fn respondent(state: &AppState, invitation_id: i64) -> Result<Option<Respondent>, db::DbError> {
+    let mut conn = state.pool.get()?;
+    let Some(invitation) = db::invitations::by_id(&mut conn, invitation_id)? else {
+        return Ok(None);
+    };
+    let open = db::cycles::list(&mut conn)?
+        .into_iter()
+        .find(|c| c.id == invitation.cycle_id && c.status() == Status::Open);
+    if invitation.status == "submitted" || open.is_none() {
+        return Ok(None);
+    }
+    let catalog = db::cycle_catalog::load(&mut conn, invitation.cycle_id, vec![])?;
+    let draft = db::drafts::load(&mut conn, invitation.id)?;
+    Ok(Some(Respondent {
+        invitation,
+        catalog,
+        draft,
+    }))
+}
+
+/// The respondent of this request, or the page that says the session has ended.
+async fn current(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+) -> Result<Result<Respondent, HttpResponse>, PageError> {
+    let Some(id) = session::invitation_id(req, &state.cookie_key) else {
+        return Ok(Err(expired(state, req)?));
+    };
+    let s = state.clone();
+    match web::block(move || respondent(&s, id)).await?? {
+        Some(r) => Ok(Ok(r)),
+        None => Ok(Err(expired(state, req)?)),
+    }
+}
+
+fn expired(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, PageError> {
+    let data =
+        json!({"title_key": "survey-title", "text_key": "session-expired", "link": "/survey"});
+    Ok(render::page(
+        state,
+        req,
+        StatusCode::UNAUTHORIZED,
+        "message",
+        data,
+    )?)
+}
+
+fn forbidden(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, PageError> {
+    let data = json!({"title_key": "forbidden-title", "text_key": "forbidden-text"});
+    Ok(render::page(
+        state,
+        req,
+        StatusCode::FORBIDDEN,
+        "message",
+        data,
+    )?)
+}
+
+fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, to.to_string()))
+        .finish()
+}
+
+/// Where to go after a saved page: the next unanswered block, else the review.
+fn next_page(draft: &Draft) -> String {
+    draft.next_unit().map_or_else(
+        || "/survey/review".to_string(),
+        |u| format!("/survey/unit/{u}"),
+    )
+}
+
+async fn save_draft(
+    state: &web::Data<AppState>,
+    invitation_id: i64,
+    draft: Draft,
+) -> Result<(), PageError> {
+    let s = state.clone();
+    web::block(move || {
+        s.pool
+            .get()
+            .and_then(|mut c| db::drafts::save(&mut c, invitation_id, &draft))
+    })
+    .await??;
+    Ok(())
+}
+
+fn csrf_field(form: &[(String, String)]) -> Option<&str> {
+    form.iter()
+        .find(|(k, _)| k == "csrf_token")
+        .map(|(_, v)| v.as_str())
+}
+
+pub async fn profile(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let r = match current(&state, &req).await? {
+        Ok(r) => r,
+        Err(page) => return Ok(page),
+    };
+    let lang = super::i18n::lang_of(&req);
+    let data = views::profile(&r.catalog, &r.draft, lang, &[]);
+    Ok(render::page(
+        &state,
+        &req,
+        StatusCode::OK,
+        "survey_profile",
+        data,
+    )?)
+}
+
+pub async fn save_profile(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    if !csrf::verify(&req, csrf_field(&form)) {
+        return forbidden(&state, &req);
+    }
+    let mut r = match current(&state, &req).await? {
+        Ok(r) => r,
+        Err(page) => return Ok(page),
+    };
+    let errors = r.draft.apply_profile(&r.catalog, &form);
+    save_draft(&state, r.invitation.id, r.draft.clone()).await?;
+    if errors.is_empty() {
+        return Ok(redirect(&next_page(&r.draft)));
+    }
+    let data = views::profile(&r.catalog, &r.draft, super::i18n::lang_of(&req), &errors);
+    Ok(render::page(
+        &state,
+        &req,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "survey_profile",
+        data,
+    )?)
+}
+
+pub async fn block(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    unit: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let r = match current(&state, &req).await? {
+        Ok(r) => r,
+        Err(page) => return Ok(page),
+    };
+    if !r.draft.units.contains(&unit) {
+        return Ok(redirect("/survey/profile"));
+    }
+    let data = views::block(&r.catalog, &r.draft, &unit, super::i18n::lang_of(&req), &[]);
+    Ok(render::page(
+        &state,
+        &req,
+        StatusCode::OK,
+        "survey_unit",
+        data,
+    )?)
+}
+
+pub async fn save_block(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    unit: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    if !csrf::verify(&req, csrf_field(&form)) {
+        return forbidden(&state, &req);
+    }
+    let mut r = match current(&state, &req).await? {
+        Ok(r) => r,
+        Err(page) => return Ok(page),
+    };
+    if !r.draft.units.contains(&unit) {
+        return Ok(redirect("/survey/profile"));
+    }
+    let errors = r.draft.apply_block(&r.catalog, &unit, &form);
+    save_draft(&state, r.invitation.id, r.draft.clone()).await?;
+    if errors.is_empty() {
+        return Ok(redirect(&next_page(&r.draft)));
+    }
+    let data = views::block(
+        &r.catalog,
+        &r.draft,
+        &unit,
+        super::i18n::lang_of(&req),
+        &errors,
+    );
+    Ok(render::page(
+        &state,
+        &req,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "survey_unit",
+        data,
+    )?)
+}
+
+pub async fn review(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let r = match current(&state, &req).await? {
+        Ok(r) => r,
+        Err(page) => return Ok(page),
+    };
+    if r.draft.units.is_empty() {
+        return Ok(redirect("/survey/profile"));
+    }
+    let data = views::review(&r.catalog, &r.draft, super::i18n::lang_of(&req));
+    Ok(render::page(
+        &state,
+        &req,
+        StatusCode::OK,
+        "survey_review",
+        data,
+    )?)
+}
+
+/// Stores the questionnaire exactly once (the same transaction and constraint as the API).
+fn store(
+    state: &AppState,
+    r: &Respondent,
+) -> Result<Result<(), Vec<submission::FieldError>>, db::invitations::SubmitError> {
+    let s = r.draft.to_submission(&r.catalog, "");
+    let response = match submission::validate(
+        &r.catalog,
+        &s,
+        crate::responses::Channel::Web,
+        &crate::clock::today(),
+    ) {
+        Ok(response) => response,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    let mut conn = state.pool.get()?;
+    db::invitations::submit(&mut conn, &r.invitation, &response).map(Ok)
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    if !csrf::verify(&req, csrf_field(&form)) {
+        return forbidden(&state, &req);
+    }
+    let r = match current(&state, &req).await? {
+        Ok(r) => r,
+        Err(page) => return Ok(page),
+    };
+    if r.draft.next_unit().is_some() || r.draft.units.is_empty() {
+        return Ok(redirect(&next_page(&r.draft)));
+    }
+    let s = state.clone();
+    let outcome = web::block(move || store(&s, &r)).await?;
+    let data = match outcome {
+        Ok(Ok(())) => {
+            json!({"title_key": "thanks-title", "text_key": "thanks-text", "receipt": codes::generate()})
+        }
+        Ok(Err(_)) => return Ok(redirect("/survey/review")),
+        Err(db::invitations::SubmitError::AlreadySubmitted) => {
+            json!({"title_key": "survey-title", "text_key": "error-code-used"})
+        }
+        Err(e) => return Err(PageError::Submit(e.to_string())),
+    };
+    let mut page = render::page(&state, &req, StatusCode::OK, "message", data)?;
+    page.add_cookie(&session::end())
+        .map_err(|e| PageError::Submit(e.to_string()))?;
+    Ok(page)
+}
+
+/// Shortcut for views: a catalog text in the page's language.
+fn pick<'a>(lang: &str, vi: &'a str, en: &'a str) -> &'a str {
+    if lang == "en" {
+        en
+    } else {
+        vi
+    }
+}
+
+fn field_error(errors: &[submission::FieldError], field: &str) -> Value {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map_or(Value::Null, |e| Value::String(e.message.clone()))
+}

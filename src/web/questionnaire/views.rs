@@ -1,0 +1,175 @@
+//! What the questionnaire templates receive: catalog texts in the page's language, the draft's
+//! answers marked as checked, and each field's error key.
+
+use super::{field_error, pick};
+use crate::catalog::{IndicatorDef, Scale, SeedCatalog};
+use crate::survey::draft::{Draft, DONT_KNOW};
+use crate::survey::submission::FieldError;
+use serde_json::{json, Value};
+
+pub fn profile(catalog: &SeedCatalog, draft: &Draft, lang: &str, errors: &[FieldError]) -> Value {
+    let questions: Vec<Value> = catalog
+        .profile_questions
+        .iter()
+        .filter(|q| q.question_type == "single_choice")
+        .map(|q| {
+            let chosen = draft.profile.get(&q.code);
+            let choices: Vec<Value> = catalog
+                .profile_choices
+                .iter()
+                .filter(|c| c.question_code == q.code)
+                .map(|c| json!({"value": c.code, "label": pick(lang, &c.label_vi, &c.label_en), "checked": chosen == Some(&c.code)}))
+                .collect();
+            let field = format!("profile.{}", q.code);
+            json!({"field": field, "text": pick(lang, &q.text_vi, &q.text_en), "choices": choices, "error_key": field_error(errors, &field)})
+        })
+        .collect();
+    let kinds: Vec<Value> = catalog
+        .kinds
+        .iter()
+        .enumerate()
+        .map(|(k, kind)| {
+            let units: Vec<Value> = catalog
+                .units
+                .iter()
+                .filter(|u| u.kind == kind.code)
+                .map(|u| json!({"code": u.code, "name": pick(lang, &u.name_vi, &u.name_en), "checked": draft.units.contains(&u.code)}))
+                .collect();
+            // The first kind (departments) is a list to tick; any other kind is one choice.
+            json!({"code": kind.code, "many": k == 0, "units": units, "name": pick(lang, &kind.name_vi, &kind.name_en)})
+        })
+        .collect();
+    json!({"questions": questions, "kinds": kinds, "units_error_key": field_error(errors, "unit"), "has_errors": !errors.is_empty(), "progress": progress(draft)})
+}
+
+fn progress(draft: &Draft) -> Value {
+    json!({"done": draft.done.len(), "total": draft.units.len()})
+}
+
+pub fn block(
+    catalog: &SeedCatalog,
+    draft: &Draft,
+    unit: &str,
+    lang: &str,
+    errors: &[FieldError],
+) -> Value {
+    let Some(u) = catalog.units.iter().find(|u| u.code == unit) else {
+        return json!({});
+    };
+    let answers = draft.answers.get(unit);
+    let questions: Vec<Value> = catalog
+        .indicators
+        .iter()
+        .filter(|i| i.kind == u.kind)
+        .map(|i| {
+            question(
+                i,
+                answers.and_then(|a| a.get(&i.code)).map(String::as_str),
+                lang,
+                errors,
+            )
+        })
+        .collect();
+    json!({
+        "unit_code": u.code,
+        "unit_name": pick(lang, &u.name_vi, &u.name_en),
+        "questions": questions,
+        "comment": draft.comments.get(unit).cloned().unwrap_or_default(),
+        "comment_error_key": field_error(errors, "comment"),
+        "has_errors": !errors.is_empty(),
+        "progress": progress(draft),
+    })
+}
+
+fn question(i: &IndicatorDef, typed: Option<&str>, lang: &str, errors: &[FieldError]) -> Value {
+    let field = format!("a.{}", i.code);
+    let options: Vec<Value> = options(i.scale)
+        .into_iter()
+        .map(|(value, label_key)| json!({"value": value, "label_key": label_key, "checked": typed == Some(value)}))
+        .collect();
+    let number =
+        (i.scale == Scale::Number).then(|| typed.filter(|t| *t != DONT_KNOW).unwrap_or_default());
+    json!({
+        "field": field,
+        "id": i.code,
+        "text": pick(lang, &i.text_vi, &i.text_en),
+        "options": options,
+        "is_number": i.scale == Scale::Number,
+        "number": number,
+        "unit": pick(lang, &i.unit_vi, &i.unit_en),
+        "dont_know": i.dont_know,
+        "dont_know_checked": typed == Some(DONT_KNOW),
+        "error_key": field_error(errors, &field),
+    })
+}
+
+/// The answer options of a scale: (submitted value, message key of its label).
+fn options(scale: Scale) -> Vec<(&'static str, &'static str)> {
+    match scale {
+        Scale::Agree => vec![
+            ("1", "scale-agree-1"),
+            ("2", "scale-agree-2"),
+            ("3", "scale-agree-3"),
+            ("4", "scale-agree-4"),
+            ("5", "scale-agree-5"),
+        ],
+        Scale::Quality => vec![
+            ("1", "scale-quality-1"),
+            ("2", "scale-quality-2"),
+            ("3", "scale-quality-3"),
+            ("4", "scale-quality-4"),
+            ("5", "scale-quality-5"),
+        ],
+        Scale::Frequency => vec![
+            ("1", "scale-frequency-1"),
+            ("2", "scale-frequency-2"),
+            ("3", "scale-frequency-3"),
+            ("4", "scale-frequency-4"),
+            ("5", "scale-frequency-5"),
+        ],
+        Scale::YesNo => vec![("1", "answer-yes"), ("0", "answer-no")],
+        Scale::Number => vec![],
+    }
+}
+
+pub fn review(catalog: &SeedCatalog, draft: &Draft, lang: &str) -> Value {
+    let blocks: Vec<Value> = draft
+        .units
+        .iter()
+        .filter_map(|code| {
+            let u = catalog.units.iter().find(|u| &u.code == code)?;
+            let answers = draft.answers.get(code);
+            let rows: Vec<Value> = catalog
+                .indicators
+                .iter()
+                .filter(|i| i.kind == u.kind)
+                .map(|i| {
+                    let typed = answers.and_then(|a| a.get(&i.code)).map(String::as_str);
+                    json!({"text": pick(lang, &i.text_vi, &i.text_en), "answer": answer_view(i, typed, lang)})
+                })
+                .collect();
+            Some(json!({
+                "code": u.code,
+                "name": pick(lang, &u.name_vi, &u.name_en),
+                "done": draft.done.contains(code),
+                "rows": rows,
+                "comment": draft.comments.get(code).cloned().unwrap_or_default(),
+            }))
+        })
+        .collect();
+    json!({"blocks": blocks, "ready": draft.next_unit().is_none(), "progress": progress(draft)})
+}
+
+/// How a stored answer reads on the review page: a message key or a number with its unit.
+fn answer_view(i: &IndicatorDef, typed: Option<&str>, lang: &str) -> Value {
+    match typed {
+        None | Some("") => json!({"key": "not-answered"}),
+        Some(DONT_KNOW) => json!({"key": "dont-know"}),
+        Some(v) => match options(i.scale).into_iter().find(|(value, _)| *value == v) {
+            Some((_, key)) => json!({"key": key}),
+            None => {
+                json!({"text": format!("{v} {}", pick(lang, &i.unit_vi, &i.unit_en)).trim().to_string()})
+            }
+        },
+    }
+}
