@@ -63,7 +63,12 @@ pub fn server(listener: TcpListener, pool: Pool) -> std::io::Result<actix_web::d
             .app_data(state.clone())
             .wrap(middleware::Compress::default())
             .wrap(web::security_headers())
-            .wrap(middleware::Logger::new("%r %s %Dms"))
+            // The path only: query strings can carry invitation codes (`/survey?code=…`),
+            // and logs must never contain codes.
+            .wrap(middleware::Logger::new("%{method}xi %U %s %Dms").custom_request_replace(
+                "method",
+                |req| req.method().to_string(),
+            ))
             .configure(web::routes)
     })
     .listen(listener)?

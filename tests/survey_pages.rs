@@ -334,7 +334,10 @@ fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
         html.contains("Đồng ý"),
         "the phone's answers are there: {html}"
     );
-    assert!(html.contains("2,5 ngày"), "shown as typed, in Vietnamese format");
+    assert!(
+        html.contains("2,5 ngày"),
+        "shown as typed, in Vietnamese format"
+    );
     assert!(html.contains("Khối này chưa được trả lời"));
     assert!(
         !html.contains("action=\"/survey/submit\""),
@@ -375,4 +378,45 @@ fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
     let mut values: Vec<f64> = evals[0].answers.iter().map(|(_, v)| *v).collect();
     values.sort_by(f64::total_cmp);
     assert_eq!(values, [0.0, 2.5, 4.0]);
+}
+
+#[test]
+fn the_server_log_never_contains_an_invitation_code() {
+    use std::io::Read;
+    let db = TestDb::new();
+    let codes = open_cycle_with_codes(&db, 1);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("port")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let mut child = ddci(&db)
+        .env("RUST_LOG", "info")
+        .args(["serve", "--no-demo", "--bind", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let base = format!("http://127.0.0.1:{port}");
+    let up = (0..100).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        ureq::get(&format!("{base}/healthz")).call().is_ok()
+    });
+    assert!(up, "server started");
+    let _ = ureq::get(&format!("{base}/survey?code={}", codes[0])).call();
+    let _ = ureq::post(&format!("{base}/survey")).send_form(&[("code", &codes[0])]);
+    let body = serde_json::json!({"code": codes[0], "evaluations": []}).to_string();
+    let _ = ureq::post(&format!("{base}/api/v1/cycles/2025/responses"))
+        .set("content-type", "application/json")
+        .send_string(&body);
+    child.kill().expect("kill");
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("log");
+    assert!(log.contains("/survey"), "requests are logged: {log}");
+    let compact = codes[0].replace('-', "");
+    assert!(!log.contains(&codes[0]) && !log.contains(&compact), "{log}");
 }
