@@ -65,10 +65,10 @@ pub fn server(listener: TcpListener, pool: Pool) -> std::io::Result<actix_web::d
             .wrap(web::security_headers())
             // The path only: query strings can carry invitation codes (`/survey?code=…`),
             // and logs must never contain codes.
-            .wrap(middleware::Logger::new("%{method}xi %U %s %Dms").custom_request_replace(
-                "method",
-                |req| req.method().to_string(),
-            ))
+            .wrap(
+                middleware::Logger::new("%{method}xi %U %s %Dms")
+                    .custom_request_replace("method", |req| req.method().to_string()),
+            )
             .configure(web::routes)
     })
     .listen(listener)?

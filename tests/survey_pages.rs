@@ -327,8 +327,18 @@ fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
 
     // The same code on another device resumes where the phone left off.
     let mut laptop = Browser::new(&server);
-    let (status, _, _) = laptop.post("/survey", &[("code", &codes[0])]);
-    assert_eq!(status, 303);
+    let (status, location, _) = laptop.post("/survey", &[("code", &codes[0])]);
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/survey/unit/DIS_HUU_LUNG"),
+        "where the phone left off"
+    );
+    let session = laptop
+        .cookies
+        .get("ddci_survey")
+        .cloned()
+        .unwrap_or_default();
+    assert!(!session.is_empty());
     let (_, _, html) = laptop.get("/survey/review");
     assert!(
         html.contains("Đồng ý"),
@@ -409,6 +419,7 @@ fn the_server_log_never_contains_an_invitation_code() {
         .set("content-type", "application/json")
         .send_string(&body);
     child.kill().expect("kill");
+    let _ = child.wait();
     let mut log = String::new();
     child
         .stderr
@@ -419,4 +430,67 @@ fn the_server_log_never_contains_an_invitation_code() {
     assert!(log.contains("/survey"), "requests are logged: {log}");
     let compact = codes[0].replace('-', "");
     assert!(!log.contains(&codes[0]) && !log.contains(&compact), "{log}");
+}
+
+#[test]
+fn guessing_codes_on_the_web_form_is_throttled() {
+    let db = TestDb::new();
+    open_cycle_with_codes(&db, 1);
+    let server = TestServer::start(db.pool());
+    let mut browser = Browser::new(&server);
+    let first_429 = (0..150).position(|i| {
+        browser
+            .post("/survey", &[("code", &format!("AAAA-BBBB-CCCC-{i:04}"))])
+            .0
+            == 429
+    });
+    assert!(matches!(first_429, Some(n) if n <= 100), "{first_429:?}");
+}
+
+#[test]
+fn pages_send_the_security_headers_and_session_cookies_are_http_only() {
+    let db = TestDb::new();
+    let codes = open_cycle_with_codes(&db, 1);
+    let server = TestServer::start(db.pool());
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let page = agent.get(&server.url("/survey")).call().expect("200");
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    let csp = page
+        .header("content-security-policy")
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline"));
+    let csrf = page
+        .header("set-cookie")
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let token = csrf.trim_start_matches("csrf=").to_string();
+    let answer = match agent
+        .post(&server.url("/survey"))
+        .set("cookie", &csrf)
+        .send_form(&[("code", &codes[0]), ("csrf_token", &token)])
+    {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(answer.status(), 303);
+    let session = answer
+        .all("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("ddci_survey="))
+        .expect("session cookie")
+        .to_string();
+    assert!(
+        session.contains("HttpOnly") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
 }

@@ -82,7 +82,7 @@ fn parse_responses(
             ));
         }
         let weight = if table.has_column("weight") {
-            row.positive("weight")?
+            parse_weight(&row)?
         } else {
             1.0
         };
@@ -97,6 +97,18 @@ fn parse_responses(
         lines.push(row.line);
     }
     Ok((out, lines))
+}
+
+/// A respondent weight ρ > 0; an empty cell is refused rather than read as 1, because a blank
+/// on a paper batch is more likely an omission than a deliberate default.
+fn parse_weight(row: &Row) -> Result<f64, CsvError> {
+    if row.get("weight").is_empty() {
+        return Err(row.error(
+            "weight",
+            "the weight is empty; write a number greater than 0",
+        ));
+    }
+    row.positive("weight")
 }
 
 fn profile_answers(
@@ -252,7 +264,7 @@ mod tests {
         let a = "response_id,unit_code,indicator_code,value\n";
         let cases = [
             ("response_id,weight\nP1,1\nP1,1\n", "responses.csv, line 3, column `response_id`: duplicate response_id `P1` (first on line 2)"),
-            ("response_id,weight\nP1,\n", "responses.csv, line 2, column `weight`: `` is not a number"),
+            ("response_id,weight\nP1,\n", "responses.csv, line 2, column `weight`: the weight is empty"),
             ("response_id,weight\nP1,0\n", "responses.csv, line 2, column `weight`: must be greater than 0"),
             ("response_id,weight\nP1,abc\n", "responses.csv, line 2, column `weight`: `abc` is not a number"),
             ("response_id,shoe_size\nP1,42\n", "responses.csv, line 1, column `shoe_size`: unknown column"),
@@ -264,5 +276,29 @@ mod tests {
         }
         let batch = import("response_id\nP1\n", a).expect("no weight column means weight 1");
         assert_eq!(batch.responses[0].weight, 1.0);
+    }
+
+    #[test]
+    fn lines_are_physical_lines_even_after_a_quoted_line_break() {
+        let r = "response_id\n\"P\n0\"\nP1\nP1\n";
+        let err = import(r, "response_id,unit_code,indicator_code,value\n").expect_err("dup");
+        assert!(
+            err.starts_with("responses.csv, line 5, column `response_id`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn paper_responses_carry_channel_date_and_declined_profile_answers() {
+        let a = "response_id,unit_code,indicator_code,value\nP2,DEP_KHDT,DEP_TR01,\n";
+        let batch = import(R, a).expect("valid");
+        let p2 = &batch.responses[1];
+        assert_eq!(
+            (p2.channel, p2.submitted_on.as_str()),
+            (Channel::Paper, "2025-09-01")
+        );
+        assert!(p2.profile.is_empty(), "an empty profile cell is declined");
+        assert_eq!(p2.evaluations[0].answers, [("DEP_TR01".to_string(), None)]);
+        assert_eq!(p2.evaluations[0].comment, None);
     }
 }

@@ -2,15 +2,24 @@
 //! coarsened profile, so no row leads back to a business) and reading paper responses in the
 //! same format.
 
+#[cfg(test)]
+mod anonymity_tests;
 pub mod csvfmt;
 mod export;
+#[cfg(test)]
+mod export_tests;
+#[cfg(test)]
+mod fixture;
 mod import;
+mod microdata;
+mod published;
 mod tables;
 
 pub use export::{
     files, write_dir, write_zip, zip_bytes, PackageError, PackageInput, StoredResponse,
 };
 pub use import::{parse_import, ImportBatch};
+pub use microdata::{pseudonym, MIN_PROFILE_ROWS};
 
 /// The CSV column of a profile question: its code in lower case without `profile_`
 /// (`PROFILE_SECTOR` → `sector`).

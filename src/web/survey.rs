@@ -52,7 +52,10 @@ pub async fn entry(
 
 /// What a submitted code turned out to be.
 enum CodeCheck {
-    Valid { invitation_id: i64 },
+    Valid {
+        invitation_id: i64,
+        resume_at: String,
+    },
     BadFormat,
     Unknown,
     Used,
@@ -73,12 +76,25 @@ fn check_code(state: &AppState, typed: &str) -> Result<CodeCheck, db::DbError> {
         (Some(_), Some(i)) if i.cycle_id == cycle.id && i.status == "submitted" => CodeCheck::Used,
         (Some(_), Some(i)) if i.cycle_id == cycle.id => {
             db::invitations::mark_started(&mut conn, i.id)?;
+            let draft = db::drafts::load(&mut conn, i.id)?;
             CodeCheck::Valid {
                 invitation_id: i.id,
+                resume_at: resume_page(&draft),
             }
         }
         _ => CodeCheck::Unknown,
     })
+}
+
+/// Where a returning respondent left off: the profile page for a new draft, else the next
+/// unanswered block, else the review.
+fn resume_page(draft: &crate::survey::draft::Draft) -> String {
+    if draft.units.is_empty() {
+        return "/survey/profile".into();
+    }
+    draft
+        .next_unit()
+        .map_or_else(|| "/survey/review".into(), |u| format!("/survey/unit/{u}"))
 }
 
 pub async fn start(
@@ -109,9 +125,12 @@ pub async fn start(
     let outcome = web::block(move || check_code(&s, &typed)).await??;
     let year = open_year(&state).await?;
     match outcome {
-        CodeCheck::Valid { invitation_id } => Ok(HttpResponse::SeeOther()
+        CodeCheck::Valid {
+            invitation_id,
+            resume_at,
+        } => Ok(HttpResponse::SeeOther()
             .cookie(super::session::start(&state.cookie_key, invitation_id))
-            .insert_header((actix_web::http::header::LOCATION, "/survey/profile"))
+            .insert_header((actix_web::http::header::LOCATION, resume_at))
             .finish()),
         CodeCheck::Used => Ok(render::page(
             &state,
