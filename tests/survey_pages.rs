@@ -93,11 +93,24 @@ fn without_an_open_cycle_the_survey_page_says_so() {
 fn a_link_with_the_code_fills_in_a_labelled_field() {
     let db = TestDb::new();
     let codes = open_cycle_with_codes(&db, 1);
+    let out = ddci(&db)
+        .args(["cycle", "open", "2025", "--closes-on", "2025-10-31"])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let server = TestServer::start(db.pool());
     let (status, html, cookies) = get(&server, &format!("/survey?code={}", codes[0]));
     assert_eq!(status, 200);
     assert!(html.contains("<html lang=\"vi\">"));
     assert!(html.contains("Phiếu khảo sát DDCI 2025"), "{html}");
+    assert!(
+        html.contains("Hạn trả lời: 31/10/2025"),
+        "the deadline is shown"
+    );
     assert!(html.contains("<label for=\"code\">Mã mời</label>"));
     assert!(html.contains(&format!("value=\"{}\"", codes[0])));
     assert!(html.contains("aria-describedby=\"code-hint\""));

@@ -128,7 +128,13 @@ pub enum CycleAction {
     /// Create a draft cycle with a copy of the current catalog.
     Create { year: i32 },
     /// Open a cycle for responses, creating it from the current catalog if needed.
-    Open { year: i32 },
+    Open {
+        year: i32,
+        /// The answer deadline shown to businesses (YYYY-MM-DD); collection still ends only
+        /// with `ddci cycle close`.
+        #[arg(long)]
+        closes_on: Option<String>,
+    },
     /// End collection for a cycle.
     Close { year: i32 },
     /// List cycles with their status and number of responses.
@@ -227,9 +233,16 @@ fn cycle(pool: &Pool, action: CycleAction) -> anyhow::Result<()> {
             let catalog = ensure_catalog(&mut conn)?;
             db::cycles::create(&mut conn, year, &catalog)?
         }
-        CycleAction::Open { year } => {
+        CycleAction::Open { year, closes_on } => {
             ensure_catalog(&mut conn)?;
-            db::cycles::open(&mut conn, year)?
+            let cycle = db::cycles::open(&mut conn, year)?;
+            if let Some(date) = closes_on {
+                chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").with_context(|| {
+                    format!("--closes-on `{date}` is not a date like 2025-10-31")
+                })?;
+                db::cycles::set_closes_on(&mut conn, cycle.id, &date)?;
+            }
+            db::cycles::get(&mut conn, year)?
         }
         CycleAction::Close { year } => db::cycles::close(&mut conn, year)?,
         CycleAction::List => return list_cycles(&mut conn),

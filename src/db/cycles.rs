@@ -163,6 +163,11 @@ pub(crate) fn wrong(cycle: &CycleRow, what: &'static str) -> CycleError {
     }
 }
 
+/// The answer deadline shown to businesses (`YYYY-MM-DD`).
+pub fn set_closes_on(conn: &mut Conn, cycle_id: i64, date: &str) -> Result<(), DbError> {
+    Ok(crate::dispatch!(conn, set_closes_on(cycle_id, date))?)
+}
+
 pub fn set_status(conn: &mut Conn, cycle_id: i64, status: Status) -> Result<(), DbError> {
     Ok(crate::dispatch!(
         conn,
@@ -184,6 +189,13 @@ crate::per_backend! {
 
     pub(crate) fn list(c: &mut Db) -> QueryResult<Vec<CycleRow>> {
         cycles::table.order(cycles::year.desc()).select(CycleRow::as_select()).load(c)
+    }
+
+    pub(crate) fn set_closes_on(c: &mut Db, cycle_id: i64, date: &str) -> QueryResult<()> {
+        diesel::update(cycles::table.find(cycle_id))
+            .set(cycles::closes_on.eq(Some(date)))
+            .execute(c)
+            .map(|_| ())
     }
 
     pub(crate) fn set_status(c: &mut Db, cycle_id: i64, status: &str) -> QueryResult<()> {

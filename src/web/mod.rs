@@ -55,7 +55,9 @@ impl AppState {
 
 /// Every route of the application.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(pages::landing))
+    // A block's form with a long Vietnamese comment, percent-encoded, passes the default 16 KB.
+    cfg.app_data(web::FormConfig::default().limit(256 * 1024))
+        .route("/", web::get().to(pages::landing))
         .route("/healthz", web::get().to(pages::healthz))
         .route("/static/style.css", web::get().to(pages::stylesheet))
         .route("/survey", web::get().to(survey::entry))

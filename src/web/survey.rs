@@ -37,7 +37,7 @@ pub async fn entry(
     let cycle = web::block(move || open_cycle(&s)).await??;
     let data = match cycle {
         Some(c) => {
-            json!({"open": true, "year": c.year, "code": query.code.clone().unwrap_or_default(), "closes_on": c.closes_on})
+            json!({"open": true, "year": c.year, "code": query.code.clone().unwrap_or_default(), "closes_on": c.closes_on.as_deref().map(vi_date)})
         }
         None => json!({"open": false}),
     };
@@ -48,6 +48,12 @@ pub async fn entry(
         "survey_code",
         data,
     )?)
+}
+
+/// `2025-10-31` as people in Vietnam write it: 31/10/2025.
+fn vi_date(iso: &str) -> String {
+    chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d")
+        .map_or_else(|_| iso.to_string(), |d| d.format("%d/%m/%Y").to_string())
 }
 
 /// What a submitted code turned out to be.
