@@ -16,9 +16,16 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::web;
 use handlebars::Handlebars;
 
-/// Attempts per client address before 429: generous for an interviewer's tablet, far below
-/// what guessing 80-bit codes would need.
-const ATTEMPTS_PER_MINUTE: u32 = 60;
+/// Code attempts per client address and minute before 429 (`DDCI_CODE_ATTEMPTS_PER_MINUTE`,
+/// default 60): generous for an interviewer's tablet, far below what guessing 80-bit codes
+/// would need. Load tests from one address raise it.
+fn attempts_per_minute() -> std::num::NonZeroU32 {
+    std::env::var("DDCI_CODE_ATTEMPTS_PER_MINUTE")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .and_then(std::num::NonZeroU32::new)
+        .unwrap_or(std::num::NonZeroU32::MIN.saturating_add(59))
+}
 
 type Limiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
 
@@ -34,8 +41,7 @@ impl AppState {
     /// The shared state, with the installation's cookie key read from (or created in) the
     /// database.
     pub fn new(pool: Pool) -> Result<AppState, crate::db::DbError> {
-        let per_minute =
-            std::num::NonZeroU32::new(ATTEMPTS_PER_MINUTE).unwrap_or(std::num::NonZeroU32::MIN);
+        let per_minute = attempts_per_minute();
         Ok(AppState {
             cookie_key: session::load_key(&pool)?,
             pool,
