@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod package;
 pub mod responses;
+pub mod results;
 pub mod scoring;
 pub mod startup;
 pub mod survey;

@@ -1,9 +1,8 @@
 //! `import` (paper responses) and `export` (the data package of METHODOLOGY.md §7).
 
-use crate::catalog::{CsvError, SeedCatalog};
+use crate::catalog::CsvError;
 use crate::db::{self, Pool};
-use crate::package::{self, PackageInput};
-use crate::scoring::ScoringResult;
+use crate::package;
 use anyhow::Context;
 use std::path::Path;
 
@@ -56,70 +55,23 @@ pub fn import(pool: &Pool, year: i32, responses: &Path, answers: &Path) -> anyho
 pub fn export(pool: &Pool, year: i32, out: &Path) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let cycle = db::cycles::get(&mut conn, year)?;
-    let run = db::runs::current(&mut conn, &cycle)?.with_context(|| {
+    let loaded = crate::results::load(&mut conn, cycle)?.with_context(|| {
         format!("cycle {year} has no scoring run; run `ddci score --cycle {year}` first")
     })?;
-    let config = run.config();
-    let catalog = db::cycle_catalog::load(&mut conn, cycle.id, config.groups.clone())?;
-    let mut result = db::runs::load(&mut conn, &run, year)?;
-    sort_like_catalog(&mut result, &catalog);
-    let responses = db::package_data::stored_responses(&mut conn, cycle.id)?;
-    let secret = db::package_data::secret(&mut conn)?;
-    let pooled = run.pooled_cycles();
-    let input = PackageInput {
-        year,
-        status: &cycle.status,
-        catalog: &catalog,
-        config: &config,
-        pooled_cycles: &pooled,
-        engine_version: &run.engine_version,
-        result: &result,
-        responses: &responses,
-        secret: &secret,
-    };
+    let files = crate::results::package_files(&mut conn, &loaded)?;
     let is_zip = out
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
-    if is_zip {
-        package::write_zip(&input, out)
+    let written = if is_zip {
+        crate::package::zip_files(&files).and_then(|bytes| Ok(std::fs::write(out, bytes)?))
     } else {
-        package::write_dir(&input, out)
-    }
-    .with_context(|| format!("cannot write the package to {}", out.display()))?;
-    eprintln!("cycle {year}: run {} written to {}", run.id, out.display());
+        crate::package::write_files(&files, out)
+    };
+    written.with_context(|| format!("cannot write the package to {}", out.display()))?;
+    eprintln!(
+        "cycle {year}: run {} written to {}",
+        loaded.run.id,
+        out.display()
+    );
     Ok(())
-}
-
-/// Stored rows come back in key order; the package lists units and indicators in catalog order.
-pub fn sort_like_catalog(result: &mut ScoringResult, catalog: &SeedCatalog) {
-    let pos = |codes: Vec<&String>| -> std::collections::HashMap<String, usize> {
-        codes
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| (c.clone(), i))
-            .collect()
-    };
-    let units = pos(catalog.units.iter().map(|u| &u.code).collect());
-    let indicators = pos(catalog.indicators.iter().map(|i| &i.code).collect());
-    let components = pos(catalog.components.iter().map(|c| &c.code).collect());
-    let at = |m: &std::collections::HashMap<String, usize>, c: &str| {
-        m.get(c).copied().unwrap_or(usize::MAX)
-    };
-    result.scores.sort_by_key(|s| at(&units, &s.unit_code));
-    result
-        .indicator_scores
-        .sort_by_key(|s| (at(&units, &s.unit_code), at(&indicators, &s.indicator_code)));
-    result
-        .component_scores
-        .sort_by_key(|s| (at(&units, &s.unit_code), at(&components, &s.component_code)));
-    result
-        .reliability
-        .sort_by_key(|r| at(&components, &r.component_code));
-    let kinds: Vec<&str> = catalog.kinds.iter().map(|k| k.code.as_str()).collect();
-    result.summary.sort_by_key(|s| {
-        kinds
-            .iter()
-            .position(|k| *k == s.kind)
-            .unwrap_or(usize::MAX)
-    });
 }

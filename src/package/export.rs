@@ -75,8 +75,13 @@ pub fn files(input: &PackageInput) -> Result<Vec<(String, Vec<u8>)>, PackageErro
 }
 
 pub fn write_dir(input: &PackageInput, dir: &Path) -> Result<(), PackageError> {
+    write_files(&files(input)?, dir)
+}
+
+/// Writes already built package files into `dir` (created if needed).
+pub fn write_files(files: &[(String, Vec<u8>)], dir: &Path) -> Result<(), PackageError> {
     std::fs::create_dir_all(dir)?;
-    for (name, bytes) in files(input)? {
+    for (name, bytes) in files {
         std::fs::write(dir.join(name), bytes)?;
     }
     Ok(())
@@ -84,13 +89,18 @@ pub fn write_dir(input: &PackageInput, dir: &Path) -> Result<(), PackageError> {
 
 /// The package as a zip; entries carry a fixed date, so the same run gives the same bytes.
 pub fn zip_bytes(input: &PackageInput) -> Result<Vec<u8>, PackageError> {
+    zip_files(&files(input)?)
+}
+
+/// Already built package files as a zip with fixed entry dates.
+pub fn zip_files(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, PackageError> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default());
-    for (name, bytes) in files(input)? {
-        zip.start_file(name, options)?;
-        zip.write_all(&bytes)?;
+    for (name, bytes) in files {
+        zip.start_file(name.as_str(), options)?;
+        zip.write_all(bytes)?;
     }
     Ok(zip.finish()?.into_inner())
 }

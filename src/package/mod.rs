@@ -16,7 +16,8 @@ mod published;
 mod tables;
 
 pub use export::{
-    files, write_dir, write_zip, zip_bytes, PackageError, PackageInput, StoredResponse,
+    files, write_dir, write_files, write_zip, zip_bytes, zip_files, PackageError, PackageInput,
+    StoredResponse,
 };
 pub use import::{parse_import, ImportBatch};
 pub use microdata::{pseudonym, MIN_PROFILE_ROWS};

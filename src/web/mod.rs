@@ -6,6 +6,7 @@ pub mod i18n;
 mod pages;
 mod questionnaire;
 mod render;
+mod results;
 mod session;
 mod survey;
 mod templates;
@@ -66,6 +67,16 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(pages::landing))
         .route("/healthz", web::get().to(pages::healthz))
         .route("/static/style.css", web::get().to(pages::stylesheet))
+        .route("/results", web::get().to(results::index))
+        .route("/results/{year}", web::get().to(results::ranking))
+        .route(
+            "/results/{year}/xep-hang.csv",
+            web::get().to(results::ranking_csv),
+        )
+        .route(
+            "/results/{year}/du-lieu.zip",
+            web::get().to(results::package_zip),
+        )
         .route("/survey", web::get().to(survey::entry))
         .route("/survey", web::post().to(survey::start))
         .route("/survey/profile", web::get().to(questionnaire::profile))

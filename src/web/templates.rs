@@ -12,6 +12,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("message", include_str!("../../templates/message.hbs")),
     (
+        "results_index",
+        include_str!("../../templates/results_index.hbs"),
+    ),
+    (
+        "results_ranking",
+        include_str!("../../templates/results_ranking.hbs"),
+    ),
+    (
         "survey_profile",
         include_str!("../../templates/survey_profile.hbs"),
     ),

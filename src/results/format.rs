@@ -1,0 +1,38 @@
+//! Numbers as Vietnamese readers write them: `75,99`, `1.234,5` (files for machines keep `.`).
+
+/// `x` with `decimals` digits after a decimal comma and `.` between thousands.
+pub fn vi_number(x: f64, decimals: usize) -> String {
+    let fixed = format!("{:.*}", decimals, x.abs());
+    let (int, frac) = fixed.split_once('.').unwrap_or((fixed.as_str(), ""));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let sign = if x < 0.0 && fixed.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::vi_number;
+
+    #[test]
+    fn numbers_use_a_decimal_comma_and_dots_between_thousands() {
+        assert_eq!(vi_number(75.987, 2), "75,99");
+        assert_eq!(vi_number(1234.5, 1), "1.234,5");
+        assert_eq!(vi_number(-3.26, 1), "-3,3");
+        assert_eq!(vi_number(-0.01, 1), "0,0");
+        assert_eq!(vi_number(5.0, 0), "5");
+    }
+}

@@ -1,0 +1,95 @@
+//! Results of a scoring run as people read and download them: the run loaded with its catalog
+//! in display order, rankings per kind, numbers in the Vietnamese format, the ranking CSV.
+
+mod format;
+mod ranking;
+
+pub use format::vi_number;
+pub use ranking::{ranking_csv, ranking_view};
+
+use crate::catalog::SeedCatalog;
+use crate::db::{self, cycles::CycleRow, runs::RunRow, Conn, DbError};
+use crate::package::{PackageInput, StoredResponse};
+use crate::scoring::{Config, ScoringResult};
+use std::collections::HashMap;
+
+/// One cycle's current run (the published one once published) with everything around it.
+pub struct LoadedRun {
+    pub cycle: CycleRow,
+    pub run: RunRow,
+    pub config: Config,
+    pub catalog: SeedCatalog,
+    pub result: ScoringResult,
+}
+
+/// The cycle's current run, or `None` when the cycle has none.
+pub fn load(conn: &mut Conn, cycle: CycleRow) -> Result<Option<LoadedRun>, DbError> {
+    let Some(run) = db::runs::current(conn, &cycle)? else {
+        return Ok(None);
+    };
+    let config = run.config();
+    let catalog = db::cycle_catalog::load(conn, cycle.id, config.groups.clone())?;
+    let mut result = db::runs::load(conn, &run, cycle.year)?;
+    sort_like_catalog(&mut result, &catalog);
+    Ok(Some(LoadedRun {
+        cycle,
+        run,
+        config,
+        catalog,
+        result,
+    }))
+}
+
+/// The data package's files of a loaded run (the responses and secret come from storage).
+pub fn package_files(
+    conn: &mut Conn,
+    loaded: &LoadedRun,
+) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    let responses: Vec<StoredResponse> = db::package_data::stored_responses(conn, loaded.cycle.id)?;
+    let secret = db::package_data::secret(conn)?;
+    let pooled = loaded.run.pooled_cycles();
+    let input = PackageInput {
+        year: loaded.cycle.year,
+        status: &loaded.cycle.status,
+        catalog: &loaded.catalog,
+        config: &loaded.config,
+        pooled_cycles: &pooled,
+        engine_version: &loaded.run.engine_version,
+        result: &loaded.result,
+        responses: &responses,
+        secret: &secret,
+    };
+    Ok(crate::package::files(&input)?)
+}
+
+/// Stored rows come back in key order; people read units and indicators in catalog order.
+pub fn sort_like_catalog(result: &mut ScoringResult, catalog: &SeedCatalog) {
+    let position = |codes: Vec<&String>| -> HashMap<String, usize> {
+        codes
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (c.clone(), i))
+            .collect()
+    };
+    let units = position(catalog.units.iter().map(|u| &u.code).collect());
+    let indicators = position(catalog.indicators.iter().map(|i| &i.code).collect());
+    let components = position(catalog.components.iter().map(|c| &c.code).collect());
+    let at = |m: &HashMap<String, usize>, c: &str| m.get(c).copied().unwrap_or(usize::MAX);
+    result.scores.sort_by_key(|s| at(&units, &s.unit_code));
+    result
+        .indicator_scores
+        .sort_by_key(|s| (at(&units, &s.unit_code), at(&indicators, &s.indicator_code)));
+    result
+        .component_scores
+        .sort_by_key(|s| (at(&units, &s.unit_code), at(&components, &s.component_code)));
+    result
+        .reliability
+        .sort_by_key(|r| at(&components, &r.component_code));
+    let kinds: Vec<&str> = catalog.kinds.iter().map(|k| k.code.as_str()).collect();
+    result.summary.sort_by_key(|s| {
+        kinds
+            .iter()
+            .position(|k| *k == s.kind)
+            .unwrap_or(usize::MAX)
+    });
+}
