@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{ddci, TestDb};
+use common::{cycle_with_codes, ddci, TestDb};
 use ddci::db;
 use diesel::RunQueryDsl;
 use std::collections::{HashMap, VecDeque};
@@ -122,25 +122,7 @@ fn count(conn: &mut db::Conn, sql: &str) -> i64 {
 #[test]
 fn acknowledged_submissions_survive_repeated_sigkill_exactly_once() {
     let db = TestDb::new();
-    assert!(ddci(&db)
-        .args(["cycle", "open", "2025"])
-        .output()
-        .expect("runs")
-        .status
-        .success());
-    let dir = tempfile::tempdir().expect("tmp");
-    let file = dir.path().join("codes.csv");
-    let out = ddci(&db)
-        .args(["invite", "--cycle", "2025", "--count", "600", "--out"])
-        .arg(&file)
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
-    let codes: Vec<String> = csv::Reader::from_path(&file)
-        .expect("codes")
-        .records()
-        .map(|r| r.expect("row")[0].to_string())
-        .collect();
+    let codes = cycle_with_codes(&db, 600);
 
     let queue = Arc::new(Mutex::new(codes.iter().cloned().collect::<VecDeque<_>>()));
     let mut history: HashMap<String, Vec<Outcome>> = HashMap::new();

@@ -2,50 +2,9 @@
 
 mod common;
 
-use common::{ddci, TestDb, TestServer};
+use common::{cycle_with_codes, ddci, TestDb, TestServer};
 use ddci::db;
 use serde_json::{json, Value};
-
-/// An open 2025 cycle with `n` fresh invitation codes.
-fn cycle_with_codes(db: &TestDb, n: usize) -> Vec<String> {
-    let out = ddci(db)
-        .args(["cycle", "open", "2025"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let dir = tempfile::tempdir().expect("tmp");
-    let file = dir.path().join("codes.csv");
-    let out = ddci(db)
-        .args([
-            "invite",
-            "--cycle",
-            "2025",
-            "--count",
-            &n.to_string(),
-            "--out",
-        ])
-        .arg(&file)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut reader = csv::Reader::from_path(&file).expect("codes file");
-    assert_eq!(
-        reader.headers().expect("header").iter().collect::<Vec<_>>(),
-        ["code", "label", "link"]
-    );
-    reader
-        .records()
-        .map(|r| r.expect("row")[0].to_string())
-        .collect()
-}
 
 fn body(code: &str) -> Value {
     json!({

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{ddci, TestDb, TestServer};
+use common::{cycle_with_codes, ddci, TestDb, TestServer};
 use ddci::db;
 
 fn get(server: &TestServer, path: &str) -> (u16, String, Vec<String>) {
@@ -47,35 +47,6 @@ fn csrf(server: &TestServer) -> (String, String) {
     (pair, token)
 }
 
-fn open_cycle_with_codes(db: &TestDb, n: usize) -> Vec<String> {
-    assert!(ddci(db)
-        .args(["cycle", "open", "2025"])
-        .output()
-        .expect("runs")
-        .status
-        .success());
-    let dir = tempfile::tempdir().expect("tmp");
-    let file = dir.path().join("codes.csv");
-    let out = ddci(db)
-        .args([
-            "invite",
-            "--cycle",
-            "2025",
-            "--count",
-            &n.to_string(),
-            "--out",
-        ])
-        .arg(&file)
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
-    csv::Reader::from_path(&file)
-        .expect("codes")
-        .records()
-        .map(|r| r.expect("row")[0].to_string())
-        .collect()
-}
-
 #[test]
 fn without_an_open_cycle_the_survey_page_says_so() {
     let db = TestDb::new();
@@ -92,7 +63,7 @@ fn without_an_open_cycle_the_survey_page_says_so() {
 #[test]
 fn a_link_with_the_code_fills_in_a_labelled_field() {
     let db = TestDb::new();
-    let codes = open_cycle_with_codes(&db, 1);
+    let codes = cycle_with_codes(&db, 1);
     let out = ddci(&db)
         .args(["cycle", "open", "2025", "--closes-on", "2025-10-31"])
         .output()
@@ -127,7 +98,7 @@ fn a_link_with_the_code_fills_in_a_labelled_field() {
 #[test]
 fn the_pages_switch_to_english_and_remember_it() {
     let db = TestDb::new();
-    open_cycle_with_codes(&db, 1);
+    cycle_with_codes(&db, 1);
     let server = TestServer::start(db.pool());
     let (_, html, cookies) = get(&server, "/survey?lang=en");
     assert!(html.contains("<html lang=\"en\">"));
@@ -142,7 +113,7 @@ fn the_pages_switch_to_english_and_remember_it() {
 #[test]
 fn a_form_post_without_the_csrf_token_is_refused() {
     let db = TestDb::new();
-    let codes = open_cycle_with_codes(&db, 1);
+    let codes = cycle_with_codes(&db, 1);
     let server = TestServer::start(db.pool());
     let (status, html) = post_form(&server, "", &[("code", &codes[0])]);
     assert_eq!(status, 403);
@@ -162,7 +133,7 @@ fn a_form_post_without_the_csrf_token_is_refused() {
 #[test]
 fn a_mistyped_code_is_shown_again_with_the_error_tied_to_the_field() {
     let db = TestDb::new();
-    open_cycle_with_codes(&db, 1);
+    cycle_with_codes(&db, 1);
     let server = TestServer::start(db.pool());
     let (cookie, token) = csrf(&server);
     let typed = "\"><script>alert(1)</script>";
@@ -269,7 +240,7 @@ impl<'a> Browser<'a> {
 #[test]
 fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
     let db = TestDb::new();
-    let codes = open_cycle_with_codes(&db, 1);
+    let codes = cycle_with_codes(&db, 1);
     let pool = db.pool();
     let server = TestServer::start(pool.clone());
     let mut phone = Browser::new(&server);
@@ -407,7 +378,7 @@ fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
 fn the_server_log_never_contains_an_invitation_code() {
     use std::io::Read;
     let db = TestDb::new();
-    let codes = open_cycle_with_codes(&db, 1);
+    let codes = cycle_with_codes(&db, 1);
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .expect("port")
         .local_addr()
@@ -448,7 +419,7 @@ fn the_server_log_never_contains_an_invitation_code() {
 #[test]
 fn guessing_codes_on_the_web_form_is_throttled() {
     let db = TestDb::new();
-    open_cycle_with_codes(&db, 1);
+    cycle_with_codes(&db, 1);
     let server = TestServer::start(db.pool());
     let mut browser = Browser::new(&server);
     let first_429 = (0..150).position(|i| {
@@ -463,7 +434,7 @@ fn guessing_codes_on_the_web_form_is_throttled() {
 #[test]
 fn pages_send_the_security_headers_and_session_cookies_are_http_only() {
     let db = TestDb::new();
-    let codes = open_cycle_with_codes(&db, 1);
+    let codes = cycle_with_codes(&db, 1);
     let server = TestServer::start(db.pool());
     let agent = ureq::AgentBuilder::new().redirects(0).build();
     let page = agent.get(&server.url("/survey")).call().expect("200");
