@@ -11,6 +11,16 @@ use serde_json::{json, Value};
 
 mod views;
 
+/// The request's respondent, or return the page that says the session has ended.
+macro_rules! respondent_or_page {
+    ($state:ident, $req:ident) => {
+        match current(&$state, &$req).await? {
+            Ok(r) => r,
+            Err(page) => return Ok(page),
+        }
+    };
+}
+
 /// Who is answering: the invitation of the session cookie, its open cycle's catalog, the draft.
 struct Respondent {
     invitation: Invitation,
@@ -115,10 +125,7 @@ pub async fn profile(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let r = match current(&state, &req).await? {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let r = respondent_or_page!(state, req);
     let lang = super::i18n::lang_of(&req);
     let data = views::profile(&r.catalog, &r.draft, lang, &[]);
     Ok(render::page(
@@ -138,10 +145,7 @@ pub async fn save_profile(
     if !csrf::verify(&req, csrf_field(&form)) {
         return forbidden(&state, &req);
     }
-    let mut r = match current(&state, &req).await? {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let mut r = respondent_or_page!(state, req);
     let errors = r.draft.apply_profile(&r.catalog, &form);
     save_draft(&state, r.invitation.id, r.draft.clone()).await?;
     if errors.is_empty() {
@@ -162,10 +166,7 @@ pub async fn block(
     req: HttpRequest,
     unit: web::Path<String>,
 ) -> Result<HttpResponse, PageError> {
-    let r = match current(&state, &req).await? {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let r = respondent_or_page!(state, req);
     if !r.draft.units.contains(&unit) {
         return Ok(redirect("/survey/profile"));
     }
@@ -188,10 +189,7 @@ pub async fn save_block(
     if !csrf::verify(&req, csrf_field(&form)) {
         return forbidden(&state, &req);
     }
-    let mut r = match current(&state, &req).await? {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let mut r = respondent_or_page!(state, req);
     if !r.draft.units.contains(&unit) {
         return Ok(redirect("/survey/profile"));
     }
@@ -220,10 +218,7 @@ pub async fn review(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let r = match current(&state, &req).await? {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let r = respondent_or_page!(state, req);
     if r.draft.units.is_empty() {
         return Ok(redirect("/survey/profile"));
     }
@@ -264,10 +259,7 @@ pub async fn submit(
     if !csrf::verify(&req, csrf_field(&form)) {
         return forbidden(&state, &req);
     }
-    let r = match current(&state, &req).await? {
-        Ok(r) => r,
-        Err(page) => return Ok(page),
-    };
+    let r = respondent_or_page!(state, req);
     if r.draft.next_unit().is_some() || r.draft.units.is_empty() {
         return Ok(redirect(&next_page(&r.draft)));
     }
