@@ -1,12 +1,14 @@
 //! ddci: the survey and scoring engine of the DDCI (Department and District Competitiveness
 //! Index). See README.md for the architecture map.
 
+pub mod auth;
 pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod ops;
 pub mod package;
 pub mod responses;
 pub mod results;

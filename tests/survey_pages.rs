@@ -2,6 +2,7 @@
 
 mod common;
 
+use common::browser::Browser;
 use common::{cycle_with_codes, ddci, TestDb, TestServer};
 use ddci::db;
 
@@ -157,84 +158,6 @@ fn a_mistyped_code_is_shown_again_with_the_error_tied_to_the_field() {
         html.contains("Không tìm thấy mã mời này trong kỳ khảo sát 2025"),
         "{html}"
     );
-}
-
-/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
-struct Browser<'a> {
-    server: &'a TestServer,
-    agent: ureq::Agent,
-    cookies: std::collections::BTreeMap<String, String>,
-}
-
-impl<'a> Browser<'a> {
-    fn new(server: &'a TestServer) -> Browser<'a> {
-        let agent = ureq::AgentBuilder::new().redirects(0).build();
-        Browser {
-            server,
-            agent,
-            cookies: Default::default(),
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn keep(&mut self, response: &ureq::Response) {
-        for c in response.all("set-cookie") {
-            let pair = c.split(';').next().unwrap_or_default();
-            if let Some((k, v)) = pair.split_once('=') {
-                if v.is_empty() {
-                    self.cookies.remove(k);
-                } else {
-                    self.cookies.insert(k.to_string(), v.to_string());
-                }
-            }
-        }
-    }
-
-    fn finish(&mut self, result: Result<ureq::Response, ureq::Error>) -> (u16, String, String) {
-        let response = match result {
-            Ok(r) => r,
-            Err(ureq::Error::Status(_, r)) => r,
-            Err(e) => panic!("{e}"),
-        };
-        self.keep(&response);
-        let location = response.header("location").unwrap_or_default().to_string();
-        (
-            response.status(),
-            location,
-            response.into_string().expect("body"),
-        )
-    }
-
-    fn get(&mut self, path: &str) -> (u16, String, String) {
-        let result = self
-            .agent
-            .get(&self.server.url(path))
-            .set("cookie", &self.cookie_header())
-            .call();
-        self.finish(result)
-    }
-
-    fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
-        if !self.cookies.contains_key("csrf") {
-            self.get("/survey");
-        }
-        let token = self.cookies["csrf"].clone();
-        let mut all: Vec<(&str, &str)> = fields.to_vec();
-        all.push(("csrf_token", &token));
-        let result = self
-            .agent
-            .post(&self.server.url(path))
-            .set("cookie", &self.cookie_header())
-            .send_form(&all);
-        self.finish(result)
-    }
 }
 
 #[test]

@@ -3,9 +3,8 @@
 
 use crate::catalog::table::Table;
 use crate::db::{self, Pool};
-use crate::survey::codes;
+use crate::ops;
 use anyhow::Context;
-use std::io::Write;
 use std::path::Path;
 
 pub fn invite(
@@ -28,20 +27,15 @@ pub fn invite(
     if cycle.status() == db::cycles::Status::Published {
         anyhow::bail!("cycle {year} is published; it takes no more responses");
     }
-    let issued: Vec<(String, Option<String>)> =
-        labels.into_iter().map(|l| (codes::generate(), l)).collect();
+    let issued = ops::generate_codes(labels)?;
     // Write the file first (to a temporary name), store the hashes, then give the file its
     // name: no code is stored that nobody has, and no file lists codes that were not stored.
     let tmp = out.with_extension("partial");
-    write_codes(&tmp, public_url, &issued)
+    std::fs::write(&tmp, ops::codes_csv(public_url, &issued)?)
         .with_context(|| format!("cannot write {}", tmp.display()))?;
-    let hashes: Vec<_> = issued
-        .iter()
-        .filter_map(|(code, label)| Some((codes::hash(&codes::normalize(code)?), label.clone())))
-        .collect();
-    if let Err(e) = db::invitations::insert(&mut conn, cycle.id, &hashes) {
+    if let Err(e) = ops::store_codes(&mut conn, "cli", year, &issued) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e.into());
+        return Err(e);
     }
     std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
     eprintln!(
@@ -76,24 +70,4 @@ fn read_labels(labels: Option<&Path>, count: Option<usize>) -> anyhow::Result<Ve
     }
     anyhow::ensure!(!out.is_empty(), "{} has no labels", path.display());
     Ok(out)
-}
-
-fn write_codes(
-    path: &Path,
-    public_url: &str,
-    issued: &[(String, Option<String>)],
-) -> anyhow::Result<()> {
-    let file = std::fs::File::create(path)?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-    w.write_record(["code", "label", "link"])?;
-    for (code, label) in issued {
-        let link = format!("{public_url}/survey?code={code}");
-        let label = label
-            .as_deref()
-            .map(crate::scoring::table::spreadsheet_safe)
-            .unwrap_or_default();
-        w.write_record([code.as_str(), label.as_str(), link.as_str()])?;
-    }
-    w.into_inner()?.flush()?;
-    Ok(())
 }

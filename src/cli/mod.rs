@@ -8,6 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+mod admin;
 mod invite;
 mod package;
 mod scoring;
@@ -46,6 +47,12 @@ pub enum Command {
         /// A catalog folder laid out like seeds/lang-son (default: the Lạng Sơn catalog built in).
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+    /// Accounts for the admin pages (/admin): the Business Association's administrators and
+    /// analysts.
+    Admin {
+        #[command(subcommand)]
+        action: admin::AdminAction,
     },
     /// Create, open, close or list survey cycles.
     Cycle {
@@ -167,6 +174,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Seed { dir } => seed(&connect(&settings)?, dir),
         Command::Cycle { action } => cycle(&connect(&settings)?, action),
+        Command::Admin { action } => admin::run(&connect(&settings)?, action),
         Command::Demo {
             cycle,
             responses,
@@ -230,21 +238,12 @@ fn cycle(pool: &Pool, action: CycleAction) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let row = match action {
         CycleAction::Create { year } => {
-            let catalog = ensure_catalog(&mut conn)?;
-            db::cycles::create(&mut conn, year, &catalog)?
+            crate::ops::create_cycle(&mut conn, "cli", year, crate::ops::CatalogSource::Seed)?
         }
         CycleAction::Open { year, closes_on } => {
-            ensure_catalog(&mut conn)?;
-            let cycle = db::cycles::open(&mut conn, year)?;
-            if let Some(date) = closes_on {
-                chrono::NaiveDate::parse_from_str(&date, "%Y-%m-%d").with_context(|| {
-                    format!("--closes-on `{date}` is not a date like 2025-10-31")
-                })?;
-                db::cycles::set_closes_on(&mut conn, cycle.id, &date)?;
-            }
-            db::cycles::get(&mut conn, year)?
+            crate::ops::open_cycle(&mut conn, "cli", year, closes_on.as_deref())?
         }
-        CycleAction::Close { year } => db::cycles::close(&mut conn, year)?,
+        CycleAction::Close { year } => crate::ops::close_cycle(&mut conn, "cli", year)?,
         CycleAction::List => return list_cycles(&mut conn),
     };
     eprintln!("cycle {}: {}", row.year, row.status);
@@ -260,15 +259,7 @@ fn list_cycles(conn: &mut db::Conn) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The stored catalog, loading the built-in one first on an empty database.
-pub fn ensure_catalog(conn: &mut db::Conn) -> anyhow::Result<SeedCatalog> {
-    if let Some(c) = db::catalog::load(conn)? {
-        return Ok(c);
-    }
-    let catalog = SeedCatalog::embedded()?;
-    db::catalog::replace(conn, &catalog)?;
-    Ok(catalog)
-}
+pub use crate::ops::ensure_catalog;
 
 fn demo(pool: &Pool, year: i32, responses: usize, seed: u64) -> anyhow::Result<()> {
     let n = crate::startup::fill_demo(pool, year, responses, seed)?;

@@ -1,73 +1,30 @@
 //! The scoring commands: `score`, `publish`, `rank` (and, with the data package, `import` and
 //! `export`).
 
-use crate::db::{self, Pool};
+use crate::db::Pool;
 use crate::scoring::{self, ScoringResult};
 use anyhow::Context;
 use std::path::Path;
 use std::time::Instant;
 
-/// Overrides of the cycle's methodology configuration for one run.
-#[derive(Debug, Default, Clone, clap::Args)]
-pub struct RunOptions {
-    /// Bootstrap replicates (0 turns the intervals of totals and ranks off).
-    #[arg(long)]
-    pub bootstrap: Option<u32>,
-    /// Bootstrap seed.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Evaluations a unit needs to be ranked.
-    #[arg(long)]
-    pub min_responses: Option<u32>,
-    /// Years pooled for the normalisation bounds (this one and the Y−1 earlier published ones).
-    #[arg(long)]
-    pub pool_years: Option<u32>,
-}
+pub use crate::ops::RunOptions;
 
 /// `ddci score`: runs the engine on a cycle's stored responses and stores the run.
 pub fn score(pool: &Pool, year: i32, options: &RunOptions) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut conn = pool.get()?;
-    let cycle = db::cycles::get(&mut conn, year)?;
-    if cycle.status() == db::cycles::Status::Published {
-        anyhow::bail!("cycle {year} is published; its numbers never change");
-    }
-    let mut config = cycle.config();
-    apply(&mut config, options)?;
-    let catalog = db::cycle_catalog::load(&mut conn, cycle.id, config.groups.clone())?;
-    let scoring_catalog = db::scoring_input::scoring_catalog(&catalog);
-    let evaluations = db::scoring_input::evaluations(&mut conn, cycle.id, &scoring_catalog)?;
-    let history = db::scoring_input::history(&mut conn, year)?;
-    let loaded = started.elapsed();
-    let result = scoring::score(&scoring_catalog, &evaluations, &config, year, &history);
-    let computed = started.elapsed();
-    let run = db::runs::store(&mut conn, cycle.id, &config, &result)?;
-    for w in &result.warnings {
+    let scored = crate::ops::score_cycle(&mut conn, "cli", year, options)?;
+    for w in &scored.result.warnings {
         eprintln!("warning: {w}");
     }
-    print_summary(&result, &catalog);
+    print_summary(&scored.result, &scored.catalog);
     eprintln!(
-        "run {run} stored: {} evaluations, B={}; load {} ms, engine {} ms, total {} ms",
-        evaluations.len(),
-        config.bootstrap_replicates,
-        loaded.as_millis(),
-        (computed - loaded).as_millis(),
+        "run {} stored: {} evaluations, B={}; total {} ms",
+        scored.run_id,
+        scored.evaluations,
+        scored.config.bootstrap_replicates,
         started.elapsed().as_millis()
     );
-    Ok(())
-}
-
-fn apply(config: &mut scoring::Config, o: &RunOptions) -> anyhow::Result<()> {
-    if o.min_responses == Some(0) {
-        anyhow::bail!("--min-responses must be at least 1");
-    }
-    if o.pool_years == Some(0) {
-        anyhow::bail!("--pool-years must be at least 1");
-    }
-    config.bootstrap_replicates = o.bootstrap.unwrap_or(config.bootstrap_replicates);
-    config.bootstrap_seed = o.seed.unwrap_or(config.bootstrap_seed);
-    config.min_responses = o.min_responses.unwrap_or(config.min_responses);
-    config.pool_years = o.pool_years.unwrap_or(config.pool_years);
     Ok(())
 }
 
@@ -110,8 +67,8 @@ fn print_summary(result: &ScoringResult, catalog: &crate::catalog::SeedCatalog) 
 /// `ddci publish`: closes the cycle if needed and freezes its latest run.
 pub fn publish(pool: &Pool, year: i32) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
-    let run = db::runs::publish(&mut conn, year)?;
-    eprintln!("cycle {year} published with run {}", run.id);
+    let run = crate::ops::publish_cycle(&mut conn, "cli", year)?;
+    eprintln!("cycle {year} published with run {run}");
     Ok(())
 }
 

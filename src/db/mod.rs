@@ -3,11 +3,13 @@
 //! SQL lives in the submodules; each function takes `&mut Conn` and uses [`with_conn!`] so the
 //! same diesel code is compiled once per backend (the dialects differ only in the migrations).
 
+pub mod admin;
 pub mod catalog;
 pub mod cycle_catalog;
 pub mod cycles;
 pub mod drafts;
 pub mod invitations;
+pub mod monitor;
 pub mod package_data;
 pub mod responses;
 pub mod runs;

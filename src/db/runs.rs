@@ -56,6 +56,16 @@ pub fn latest(conn: &mut Conn, cycle_id: i64) -> Result<Option<RunRow>, DbError>
     Ok(crate::dispatch!(conn, latest(cycle_id))?)
 }
 
+/// Every run of a cycle, newest first.
+pub fn list(conn: &mut Conn, cycle_id: i64) -> Result<Vec<RunRow>, DbError> {
+    Ok(crate::dispatch!(conn, list(cycle_id))?)
+}
+
+/// One run of a cycle (`None` if the id belongs to no run of that cycle).
+pub fn of_cycle(conn: &mut Conn, cycle_id: i64, run_id: i64) -> Result<Option<RunRow>, DbError> {
+    Ok(crate::dispatch!(conn, by_id(run_id))?.filter(|r| r.cycle_id == cycle_id))
+}
+
 /// A run's numbers, in the shape the engine produced them.
 pub fn load(conn: &mut Conn, run: &RunRow, year: i32) -> Result<ScoringResult, DbError> {
     let mut result = crate::dispatch!(conn, load(run.id))?;
@@ -187,6 +197,14 @@ crate::per_backend! {
 
     pub(crate) fn by_id(c: &mut Db, id: i64) -> QueryResult<Option<RunRow>> {
         scoring_runs::table.find(id).select(RunRow::as_select()).first(c).optional()
+    }
+
+    pub(crate) fn list(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<RunRow>> {
+        scoring_runs::table
+            .filter(scoring_runs::cycle_id.eq(cycle_id))
+            .order(scoring_runs::id.desc())
+            .select(RunRow::as_select())
+            .load(c)
     }
 
     pub(crate) fn latest(c: &mut Db, cycle_id: i64) -> QueryResult<Option<RunRow>> {

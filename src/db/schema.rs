@@ -342,6 +342,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    admin_sessions (token_hash) {
+        token_hash -> Text,
+        user_id -> BigInt,
+        expires_at -> Text,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     cycles,
     units,
@@ -388,3 +396,8 @@ diesel::table! {
         invitation_id -> BigInt,
     }
 }
+
+diesel::joinable!(admin_sessions -> admin_users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(admin_sessions, admin_users);
+diesel::allow_tables_to_appear_in_same_query!(evaluations, units);
+diesel::allow_tables_to_appear_in_same_query!(comments, units);

@@ -1,11 +1,19 @@
 //! Results of a scoring run as people read and download them: the run loaded with its catalog
 //! in display order, rankings per kind, numbers in the Vietnamese format, the ranking CSV.
 
+pub mod charts;
 mod format;
+mod method;
+pub use method::method_html;
+pub mod monitor;
+pub mod runs;
 mod ranking;
+pub mod pci;
+pub mod scorecard;
+pub mod workbook;
 
 pub use format::vi_number;
-pub use ranking::{ranking_csv, ranking_view};
+pub use ranking::{ranking_csv, ranking_view, SortBy};
 
 use crate::catalog::SeedCatalog;
 use crate::db::{self, cycles::CycleRow, runs::RunRow, Conn, DbError};
@@ -92,4 +100,14 @@ pub fn sort_like_catalog(result: &mut ScoringResult, catalog: &SeedCatalog) {
             .position(|k| *k == s.kind)
             .unwrap_or(usize::MAX)
     });
+}
+
+/// A unit's name in the page's language (its code if the catalog lacks it).
+pub(crate) fn unit_name<'a>(loaded: &'a LoadedRun, code: &'a str, lang: &str) -> &'a str {
+    loaded
+        .catalog
+        .units
+        .iter()
+        .find(|u| u.code == code)
+        .map_or(code, |u| if lang == "en" { &u.name_en } else { &u.name_vi })
 }

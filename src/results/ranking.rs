@@ -1,20 +1,12 @@
 //! The public ranking: per kind, ranked units by rank, then the units with too few responses.
 
-use super::{vi_number, LoadedRun};
+use super::charts::{self, Bar};
+use super::{unit_name, vi_number, LoadedRun};
 use crate::package::csvfmt::{opt_count, opt_number, safe_text};
 use crate::scoring::UnitScore;
 use serde_json::{json, Value};
 
-fn unit_name<'a>(loaded: &'a LoadedRun, code: &'a str, lang: &str) -> &'a str {
-    loaded
-        .catalog
-        .units
-        .iter()
-        .find(|u| u.code == code)
-        .map_or(code, |u| if lang == "en" { &u.name_en } else { &u.name_vi })
-}
-
-fn fmt(x: Option<f64>, lang: &str, decimals: usize) -> String {
+pub(crate) fn fmt(x: Option<f64>, lang: &str, decimals: usize) -> String {
     x.map(|v| {
         if lang == "en" {
             format!("{v:.decimals$}")
@@ -34,19 +26,96 @@ fn ordered(scores: &[UnitScore], kind: &str) -> Vec<UnitScore> {
     rows
 }
 
+/// The columns a reader can sort the ranking table by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    Rank,
+    Name,
+    Responses,
+    Change,
+}
+
+impl SortBy {
+    pub fn parse(s: Option<&str>) -> SortBy {
+        match s {
+            Some("name") => SortBy::Name,
+            Some("responses") => SortBy::Responses,
+            Some("change") => SortBy::Change,
+            _ => SortBy::Rank,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            SortBy::Rank => "rank",
+            SortBy::Name => "name",
+            SortBy::Responses => "responses",
+            SortBy::Change => "change",
+        }
+    }
+}
+
+/// Rows in the reader's order: by rank (the default; the total gives the same order), by
+/// name in the page's language, by most responses, or by largest gain.
+fn sorted(loaded: &LoadedRun, kind: &str, by: SortBy, lang: &str) -> Vec<UnitScore> {
+    let mut rows = ordered(&loaded.result.scores, kind);
+    match by {
+        SortBy::Rank => {}
+        SortBy::Name => rows.sort_by_cached_key(|s| unit_name(loaded, &s.unit_code, lang).to_lowercase()),
+        SortBy::Responses => rows.sort_by(|a, b| b.responses.cmp(&a.responses)),
+        SortBy::Change => rows.sort_by(|a, b| {
+            let key = |s: &UnitScore| s.total_change.unwrap_or(f64::NEG_INFINITY);
+            key(b).total_cmp(&key(a))
+        }),
+    }
+    rows
+}
+
+/// The bar chart of a kind's ranked units, best first, coloured by group, with intervals.
+fn ranking_chart(loaded: &LoadedRun, kind: &str, lang: &str) -> String {
+    let bars: Vec<Bar> = ordered(&loaded.result.scores, kind)
+        .iter()
+        .filter_map(|s| {
+            Some(Bar {
+                label: unit_name(loaded, &s.unit_code, lang).to_string(),
+                value: s.total?,
+                interval: s.total_ci_low.zip(s.total_ci_high),
+                group: s.group_index,
+                marker: None,
+            })
+        })
+        .collect();
+    if bars.is_empty() {
+        return String::new();
+    }
+    let axis = if lang == "en" { "total (0–100) with its 90% interval" } else { "điểm tổng hợp (0–100) và khoảng tin cậy 90%" };
+    charts::bars(&bars, (0.0, 100.0), axis).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "ranking chart failed");
+        String::new()
+    })
+}
+
 /// What the ranking page shows, in the page's language.
-pub fn ranking_view(loaded: &LoadedRun, lang: &str) -> Value {
+pub fn ranking_view(loaded: &LoadedRun, lang: &str, by: SortBy) -> Value {
+    let legend: Vec<Value> = loaded
+        .config
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| json!({"label": if lang == "en" { &g.label_en } else { &g.label_vi }, "colour": charts::group_colour(i), "class": format!("g{i}")}))
+        .collect();
     let kinds: Vec<Value> = loaded
         .catalog
         .kinds
         .iter()
         .map(|k| {
-            let rows: Vec<Value> = ordered(&loaded.result.scores, &k.code)
+            let rows: Vec<Value> = sorted(loaded, &k.code, by, lang)
                 .iter()
                 .map(|s| {
                     let group = s.group_index.and_then(|i| loaded.config.groups.get(i));
                     json!({
                         "rank": s.rank,
+                        "code": s.unit_code,
                         "name": unit_name(loaded, &s.unit_code, lang),
                         "total": fmt(s.total, lang, 2),
                         "ci": s.total_ci_low.zip(s.total_ci_high).map(|(l, h)| format!("{} – {}", fmt(Some(l), lang, 2), fmt(Some(h), lang, 2))),
@@ -59,10 +128,17 @@ pub fn ranking_view(loaded: &LoadedRun, lang: &str) -> Value {
                     })
                 })
                 .collect();
-            json!({"name": if lang == "en" { &k.name_en } else { &k.name_vi }, "rows": rows})
+            json!({
+                "name": if lang == "en" { &k.name_en } else { &k.name_vi },
+                "rows": rows,
+                "chart": ranking_chart(loaded, &k.code, lang),
+            })
         })
         .collect();
-    json!({"year": loaded.cycle.year, "kinds": kinds, "min_responses": loaded.config.min_responses})
+    json!({
+        "year": loaded.cycle.year, "kinds": kinds, "min_responses": loaded.config.min_responses,
+        "legend": legend, "sort": by.as_str(),
+    })
 }
 
 /// The ranking as CSV for spreadsheets: UTF-8 with a BOM (so Excel shows Vietnamese), `.` as

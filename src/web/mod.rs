@@ -1,6 +1,8 @@
 //! HTTP: thin handlers that extract, call the database in `web::block`, render.
 
+pub mod admin;
 mod api;
+mod cache;
 mod csrf;
 pub mod i18n;
 mod pages;
@@ -35,29 +37,68 @@ pub struct AppState {
     pub pool: Pool,
     pub templates: Handlebars<'static>,
     limiter: Limiter,
+    login_by_ip: Limiter,
+    login_by_name: governor::DefaultKeyedRateLimiter<String>,
     cookie_key: actix_web::cookie::Key,
+    /// Cookies carry `Secure` when the public address is https.
+    secure_cookies: bool,
+    /// The address businesses use, printed in the links of invitation files.
+    public_url: String,
+    /// Published results, kept in memory once read.
+    published: cache::Published,
 }
+
+/// Login attempts per client address, and per user name, per minute: enough for typing
+/// mistakes, far too few for guessing a password of ten or more characters.
+const LOGINS_PER_MINUTE: u32 = 10;
 
 impl AppState {
     /// The shared state, with the installation's cookie key read from (or created in) the
     /// database.
     pub fn new(pool: Pool) -> Result<AppState, crate::db::DbError> {
         let per_minute = attempts_per_minute();
+        let logins = governor::Quota::per_minute(
+            std::num::NonZeroU32::new(LOGINS_PER_MINUTE).unwrap_or(std::num::NonZeroU32::MIN),
+        );
+        let public_url = std::env::var("DDCI_PUBLIC_URL")
+            .unwrap_or_else(|_| "http://127.0.0.1:8080".into())
+            .trim_end_matches('/')
+            .to_string();
         Ok(AppState {
             cookie_key: session::load_key(&pool)?,
             pool,
             templates: templates::registry(),
             limiter: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
+            login_by_ip: governor::RateLimiter::keyed(logins),
+            login_by_name: governor::RateLimiter::keyed(logins),
+            secure_cookies: public_url.starts_with("https://"),
+            public_url,
+            published: cache::Published::default(),
         })
     }
 
     /// One code attempt by the request's client; false once it has used its quota.
     pub fn allow_attempt(&self, req: &actix_web::HttpRequest) -> bool {
-        let ip = req
-            .peer_addr()
-            .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip());
-        self.limiter.check_key(&ip).is_ok()
+        self.limiter.check_key(&client_ip(req)).is_ok()
     }
+
+    /// One login attempt by the request's client for `username`; false once either has used
+    /// its quota.
+    pub fn allow_login(&self, req: &actix_web::HttpRequest, username: &str) -> bool {
+        let by_ip = self.login_by_ip.check_key(&client_ip(req)).is_ok();
+        let by_name = self
+            .login_by_name
+            .check_key(&username.to_lowercase())
+            .is_ok();
+        // Names nobody uses would otherwise pile up in the limiter's memory.
+        self.login_by_name.retain_recent();
+        by_ip && by_name
+    }
+}
+
+fn client_ip(req: &actix_web::HttpRequest) -> std::net::IpAddr {
+    req.peer_addr()
+        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip())
 }
 
 /// Every route of the application.
@@ -68,7 +109,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/healthz", web::get().to(pages::healthz))
         .route("/static/style.css", web::get().to(pages::stylesheet))
         .route("/results", web::get().to(results::index))
+        .route("/method", web::get().to(results::method))
         .route("/results/{year}", web::get().to(results::ranking))
+        .route("/results/{year}/pci", web::get().to(results::pci))
+        .route(
+            "/results/{year}/ket-qua.xlsx",
+            web::get().to(results::workbook),
+        )
+        .route(
+            "/results/{year}/don-vi/{unit}",
+            web::get().to(results::scorecard),
+        )
         .route(
             "/results/{year}/xep-hang.csv",
             web::get().to(results::ranking_csv),
@@ -77,6 +128,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/results/{year}/du-lieu.zip",
             web::get().to(results::package_zip),
         )
+        .configure(admin::routes)
         .route("/survey", web::get().to(survey::entry))
         .route("/survey", web::post().to(survey::start))
         .route("/survey/profile", web::get().to(questionnaire::profile))

@@ -1,84 +1,165 @@
-//! Public results of published cycles: the list, the ranking per kind, and the downloads (the
-//! ranking CSV and the open data package). A cycle that is not published answers 404 here.
+//! Results: the list of published cycles, the ranking per kind, unit scorecards, the PCI
+//! accountability page, the downloads (ranking CSV, workbook, open data package) and the
+//! method page. A cycle that is not published answers 404, except to signed-in admins and
+//! analysts, who see its current run marked as a preview.
 
 use super::pages::PageError;
-use super::{render, AppState};
+use super::{admin, render, AppState};
 use crate::db::{self, cycles::Status};
-use crate::results::{self, LoadedRun};
+use crate::results::{self, scorecard::YearOf, LoadedRun, SortBy};
 use actix_web::{http::header, http::StatusCode, web, HttpRequest, HttpResponse};
-use serde_json::json;
+use serde_json::{json, Value};
+use std::sync::Arc;
 
-/// The published run of `year`, or `None` for a year that is not (yet) published.
-fn published(state: &AppState, year: i32) -> Result<Option<LoadedRun>, db::DbError> {
-    let mut conn = state.pool.get()?;
-    match db::cycles::find(&mut conn, year)? {
-        Some(cycle) if cycle.status() == Status::Published => results::load(&mut conn, cycle),
-        _ => Ok(None),
-    }
+/// A cycle's run as this visitor may see it.
+struct Visible {
+    loaded: Arc<LoadedRun>,
+    /// Not published: shown to staff only, never cached.
+    preview: bool,
 }
 
-async fn load(state: &web::Data<AppState>, year: i32) -> Result<Option<LoadedRun>, PageError> {
+fn load_from_db(state: &AppState, year: i32, staff: bool) -> Result<Option<Visible>, db::DbError> {
+    let mut conn = state.pool.get()?;
+    let Some(cycle) = db::cycles::find(&mut conn, year)? else {
+        return Ok(None);
+    };
+    let published = cycle.status() == Status::Published;
+    if !published && !staff {
+        return Ok(None);
+    }
+    let Some(loaded) = results::load(&mut conn, cycle)? else {
+        return Ok(None);
+    };
+    let loaded = Arc::new(loaded);
+    if published {
+        state.published.keep_run(year, loaded.clone());
+    }
+    Ok(Some(Visible { loaded, preview: !published }))
+}
+
+async fn visible(state: &web::Data<AppState>, req: &HttpRequest, year: i32) -> Result<Option<Visible>, PageError> {
+    if let Some(loaded) = state.published.run(year) {
+        return Ok(Some(Visible { loaded, preview: false }));
+    }
+    // Only a request that carries an admin cookie costs a session lookup.
+    let staff = req.cookie(admin::COOKIE).is_some() && admin::signed_in(state, req).await?.is_some();
     let s = state.clone();
-    Ok(web::block(move || published(&s, year)).await??)
+    Ok(web::block(move || load_from_db(&s, year, staff)).await??)
 }
 
 fn not_found(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, PageError> {
     let data = json!({"title_key": "results-title", "text_key": "results-not-published"});
-    Ok(render::page(
-        state,
-        req,
-        StatusCode::NOT_FOUND,
-        "message",
-        data,
-    )?)
+    Ok(render::page(state, req, StatusCode::NOT_FOUND, "message", data)?)
 }
 
-pub async fn index(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-) -> Result<HttpResponse, PageError> {
+/// The page data: from the cache for published results, built afresh for previews.
+fn view(state: &AppState, v: &Visible, key: String, build: impl FnOnce() -> Value) -> Value {
+    let mut data = if v.preview {
+        build()
+    } else {
+        state.published.view(key, build).as_ref().clone()
+    };
+    if let Value::Object(m) = &mut data {
+        m.insert("preview".into(), json!(v.preview));
+    }
+    data
+}
+
+pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
     let s = state.clone();
-    let cycles =
-        web::block(move || s.pool.get().and_then(|mut c| db::cycles::list(&mut c))).await??;
+    let cycles = web::block(move || s.pool.get().and_then(|mut c| db::cycles::list(&mut c))).await??;
     let years: Vec<i32> = cycles
         .iter()
         .filter(|c| c.status() == Status::Published)
         .map(|c| c.year)
         .collect();
-    Ok(render::page(
-        &state,
-        &req,
-        StatusCode::OK,
-        "results_index",
-        json!({"years": years}),
-    )?)
+    Ok(render::page(&state, &req, StatusCode::OK, "results_index", json!({"years": years}))?)
+}
+
+#[derive(serde::Deserialize)]
+pub struct RankingQuery {
+    sort: Option<String>,
 }
 
 pub async fn ranking(
     state: web::Data<AppState>,
     req: HttpRequest,
     year: web::Path<i32>,
+    query: web::Query<RankingQuery>,
 ) -> Result<HttpResponse, PageError> {
-    let Some(loaded) = load(&state, *year).await? else {
+    let Some(v) = visible(&state, &req, *year).await? else {
         return not_found(&state, &req);
     };
-    let data = results::ranking_view(&loaded, super::i18n::lang_of(&req));
-    Ok(render::page(
-        &state,
-        &req,
-        StatusCode::OK,
-        "results_ranking",
-        data,
-    )?)
+    let lang = super::i18n::lang_of(&req);
+    let by = SortBy::parse(query.sort.as_deref());
+    let key = format!("ranking:{year}:{lang}:{by:?}");
+    let data = view(&state, &v, key, || results::ranking_view(&v.loaded, lang, by));
+    Ok(render::page(&state, &req, StatusCode::OK, "results_ranking", data)?)
+}
+
+/// The unit's published years up to `loaded`'s (and `loaded` itself when it is a preview).
+fn years_of(state: &AppState, loaded: &LoadedRun) -> Result<Vec<YearOf>, db::DbError> {
+    let mut conn = state.pool.get()?;
+    let mut years = Vec::new();
+    for c in db::cycles::list(&mut conn)? {
+        if c.year > loaded.cycle.year || (c.status() != Status::Published && c.year != loaded.cycle.year) {
+            continue;
+        }
+        if c.year == loaded.cycle.year {
+            years.push(YearOf { year: c.year, result: loaded.result.clone() });
+        } else if let Some(run) = db::runs::current(&mut conn, &c)? {
+            years.push(YearOf { year: c.year, result: db::runs::load(&mut conn, &run, c.year)? });
+        }
+    }
+    years.sort_by_key(|y| y.year);
+    Ok(years)
+}
+
+pub async fn scorecard(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(i32, String)>,
+) -> Result<HttpResponse, PageError> {
+    let (year, unit) = path.into_inner();
+    let Some(v) = visible(&state, &req, year).await? else {
+        return not_found(&state, &req);
+    };
+    if !v.loaded.result.scores.iter().any(|s| s.unit_code == unit) {
+        return not_found(&state, &req);
+    }
+    let (s, loaded) = (state.clone(), v.loaded.clone());
+    let years = web::block(move || years_of(&s, &loaded)).await??;
+    let lang = super::i18n::lang_of(&req);
+    let key = format!("unit:{year}:{lang}:{unit}");
+    let data = view(&state, &v, key, || {
+        results::scorecard::scorecard_view(&v.loaded, &unit, &years, lang).unwrap_or_default()
+    });
+    Ok(render::page(&state, &req, StatusCode::OK, "results_unit", data)?)
+}
+
+pub async fn pci(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    year: web::Path<i32>,
+) -> Result<HttpResponse, PageError> {
+    let Some(v) = visible(&state, &req, *year).await? else {
+        return not_found(&state, &req);
+    };
+    let s = state.clone();
+    let links = web::block(move || s.pool.get().and_then(|mut c| db::catalog::load(&mut c)))
+        .await??
+        .map(|c| c.pci_links)
+        .unwrap_or_default();
+    let lang = super::i18n::lang_of(&req);
+    let key = format!("pci:{year}:{lang}");
+    let data = view(&state, &v, key, || results::pci::pci_view(&v.loaded, &links, lang));
+    Ok(render::page(&state, &req, StatusCode::OK, "results_pci", data)?)
 }
 
 fn download(bytes: Vec<u8>, content_type: &str, filename: String) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")))
         .body(bytes)
 }
 
@@ -87,14 +168,29 @@ pub async fn ranking_csv(
     req: HttpRequest,
     year: web::Path<i32>,
 ) -> Result<HttpResponse, PageError> {
-    let Some(loaded) = load(&state, *year).await? else {
+    let Some(v) = visible(&state, &req, *year).await? else {
         return not_found(&state, &req);
     };
-    let bytes = results::ranking_csv(&loaded).map_err(|e| PageError::Submit(e.to_string()))?;
+    let bytes = results::ranking_csv(&v.loaded).map_err(|e| PageError::Submit(e.to_string()))?;
+    Ok(download(bytes, "text/csv; charset=utf-8", format!("ddci-lang-son-{year}-xep-hang.csv")))
+}
+
+pub async fn workbook(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    year: web::Path<i32>,
+) -> Result<HttpResponse, PageError> {
+    let Some(v) = visible(&state, &req, *year).await? else {
+        return not_found(&state, &req);
+    };
+    let loaded = v.loaded.clone();
+    let bytes = web::block(move || results::workbook::workbook(&loaded))
+        .await?
+        .map_err(|e| PageError::Submit(e.to_string()))?;
     Ok(download(
         bytes,
-        "text/csv; charset=utf-8",
-        format!("ddci-lang-son-{year}-xep-hang.csv"),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("ddci-lang-son-{year}-ket-qua.xlsx"),
     ))
 }
 
@@ -103,21 +199,24 @@ pub async fn package_zip(
     req: HttpRequest,
     year: web::Path<i32>,
 ) -> Result<HttpResponse, PageError> {
-    let Some(loaded) = load(&state, *year).await? else {
+    let Some(v) = visible(&state, &req, *year).await? else {
         return not_found(&state, &req);
     };
-    let s = state.clone();
+    let (s, loaded) = (state.clone(), v.loaded.clone());
     let bytes = web::block(move || -> anyhow::Result<Vec<u8>> {
         let mut conn = s.pool.get()?;
-        Ok(crate::package::zip_files(&results::package_files(
-            &mut conn, &loaded,
-        )?)?)
+        Ok(crate::package::zip_files(&results::package_files(&mut conn, &loaded)?)?)
     })
     .await?
     .map_err(|e| PageError::Submit(e.to_string()))?;
-    Ok(download(
-        bytes,
-        "application/zip",
-        format!("ddci-lang-son-{year}-du-lieu.zip"),
-    ))
+    Ok(download(bytes, "application/zip", format!("ddci-lang-son-{year}-du-lieu.zip")))
+}
+
+/// The method page: docs/method.md, the part in the page's language (with the shared title
+/// and introduction), as HTML.
+pub async fn method(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+    let lang = super::i18n::lang_of(&req);
+    let html = state.published.view(format!("method:{lang}"), || json!(results::method_html(lang)));
+    let data = json!({"html": html.as_ref()});
+    Ok(render::page(&state, &req, StatusCode::OK, "method", data)?)
 }

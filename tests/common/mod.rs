@@ -3,6 +3,8 @@
 //! HTTP server on port 0.
 #![allow(dead_code)]
 
+pub mod browser;
+
 use ddci::db::{DatabaseUrl, Pool};
 use std::net::TcpListener;
 

@@ -1,0 +1,58 @@
+//! `ddci admin`: accounts for the admin pages. The password comes from DDCI_ADMIN_PASSWORD
+//! (for scripts) or is asked twice on the terminal; only its Argon2id hash is stored.
+
+use crate::auth::{self, Role};
+use crate::db::{self, Pool};
+use anyhow::Context;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum AdminAction {
+    /// Create an account (password from DDCI_ADMIN_PASSWORD, or asked on the terminal).
+    Create {
+        /// Login name: 3–40 letters, digits, dots, dashes or underscores.
+        #[arg(long)]
+        username: String,
+        /// `admin` runs cycles, issues codes, publishes and manages accounts; `analyst` reads
+        /// everything and scores.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// List the accounts.
+    List,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse()
+}
+
+pub fn run(pool: &Pool, action: AdminAction) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    match action {
+        AdminAction::Create { username, role } => {
+            let password = password()?;
+            auth::validate(&username, &password)?;
+            let hash = auth::hash_password(&password)?;
+            db::admin::create_user(&mut conn, "cli", &username, &hash, role)?;
+            eprintln!("account `{username}` created ({})", role.as_str());
+        }
+        AdminAction::List => {
+            println!("username,role,created_at");
+            for u in db::admin::list_users(&mut conn)? {
+                println!("{},{},{}", u.username, u.role.as_str(), u.created_at);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("DDCI_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    let first = rpassword::prompt_password("Mật khẩu / Password: ")
+        .context("cannot read a password from the terminal; set DDCI_ADMIN_PASSWORD")?;
+    let again = rpassword::prompt_password("Nhập lại / Again: ")
+        .context("cannot read a password from the terminal; set DDCI_ADMIN_PASSWORD")?;
+    anyhow::ensure!(first == again, "the two passwords differ");
+    Ok(first)
+}

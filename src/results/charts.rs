@@ -1,0 +1,206 @@
+//! Charts drawn on the server as SVG (plotters): they need no script, print sharply and stay
+//! readable in black and white (every colour also has a label in the table next to it).
+
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+
+/// Group colours, best group first: colour-blind-safe (Okabe–Ito) and distinct in grey.
+const GROUP_COLOURS: [RGBColor; 6] = [
+    RGBColor(0, 114, 178),
+    RGBColor(0, 158, 115),
+    RGBColor(230, 159, 0),
+    RGBColor(213, 94, 0),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+];
+const UNRANKED: RGBColor = RGBColor(170, 170, 170);
+const FONT: &str = "sans-serif";
+
+/// One bar: a label, a value, an optional interval, a colour index (`None` = grey).
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub interval: Option<(f64, f64)>,
+    pub group: Option<usize>,
+    /// A reference mark drawn across the bar (the kind's median on scorecards).
+    pub marker: Option<f64>,
+}
+
+/// Horizontal bars, first bar at the top, on an axis from `min` to `max`.
+pub fn bars(bars: &[Bar], (min, max): (f64, f64), axis_label: &str) -> Result<String, String> {
+    let n = bars.len().max(1) as i32;
+    let height = 60 + 26 * n as u32;
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(8)
+            .x_label_area_size(36)
+            .y_label_area_size(300)
+            .build_cartesian_2d(min..max, (0..n).into_segmented())
+            .map_err(|e| e.to_string())?;
+        // Bars are drawn bottom-up, so row r sits at index n - 1 - r.
+        let label_of = |v: &SegmentValue<i32>| match v {
+            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => usize::try_from(n - 1 - i)
+                .ok()
+                .and_then(|r| bars.get(r))
+                .map(|b| shorten(&b.label, 44))
+                .unwrap_or_default(),
+            SegmentValue::Last => String::new(),
+        };
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(n as usize + 1)
+            .y_label_formatter(&label_of)
+            .x_desc(axis_label)
+            .label_style((FONT, 13))
+            .axis_desc_style((FONT, 14))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (r, b) in bars.iter().enumerate() {
+            let i = n - 1 - r as i32;
+            let colour = b.group.map_or(UNRANKED, |g| GROUP_COLOURS[g % GROUP_COLOURS.len()]);
+            let mut rect = Rectangle::new(
+                [(min, SegmentValue::Exact(i)), (b.value, SegmentValue::Exact(i + 1))],
+                colour.filled(),
+            );
+            rect.set_margin(4, 4, 0, 0);
+            chart.plotting_area().draw(&rect).map_err(|e| e.to_string())?;
+            if let Some((lo, hi)) = b.interval {
+                let line = PathElement::new(
+                    vec![(lo, SegmentValue::CenterOf(i)), (hi, SegmentValue::CenterOf(i))],
+                    BLACK.stroke_width(2),
+                );
+                chart.plotting_area().draw(&line).map_err(|e| e.to_string())?;
+            }
+            if let Some(m) = b.marker {
+                let tick = PathElement::new(
+                    vec![(m, SegmentValue::Exact(i)), (m, SegmentValue::Exact(i + 1))],
+                    BLACK.stroke_width(3),
+                );
+                chart.plotting_area().draw(&tick).map_err(|e| e.to_string())?;
+            }
+        }
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(accessible(svg))
+}
+
+/// One line of a trend chart.
+pub struct Series {
+    pub label: String,
+    pub points: Vec<(i32, f64)>,
+}
+
+/// Lines over survey years, on an axis from `min` to `max`, with a legend.
+pub fn trend(series: &[Series], (min, max): (f64, f64), axis_label: &str) -> Result<String, String> {
+    let years: Vec<i32> = series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
+    let first = years.iter().min().copied().unwrap_or(2020);
+    let last = years.iter().max().copied().unwrap_or(first);
+    let mut svg = String::new();
+    {
+        let height = 300 + 18 * series.len() as u32;
+        let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(48)
+            .build_cartesian_2d(first - 1..last + 1, min..max)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_labels((last - first + 3) as usize)
+            .x_label_formatter(&|y| if years.contains(y) { y.to_string() } else { String::new() })
+            .y_desc(axis_label)
+            .label_style((FONT, 13))
+            .axis_desc_style((FONT, 14))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (k, s) in series.iter().enumerate() {
+            let colour = GROUP_COLOURS[k % GROUP_COLOURS.len()];
+            chart
+                .draw_series(LineSeries::new(s.points.clone(), colour.stroke_width(2)))
+                .map_err(|e| e.to_string())?
+                .label(shorten(&s.label, 60))
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3)));
+            chart
+                .draw_series(s.points.iter().map(|&p| Circle::new(p, 4, colour.filled())))
+                .map_err(|e| e.to_string())?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font((FONT, 12))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(accessible(svg))
+}
+
+/// The colour of a group as CSS, for the legend next to a chart.
+pub fn group_colour(group: usize) -> String {
+    let RGBColor(r, g, b) = GROUP_COLOURS[group % GROUP_COLOURS.len()];
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+fn shorten(label: &str, max: usize) -> String {
+    if label.chars().count() <= max {
+        return label.to_string();
+    }
+    let cut: String = label.chars().take(max - 1).collect();
+    format!("{cut}…")
+}
+
+/// Inline SVG is an image to assistive technology; its figure caption describes it, and the
+/// table beside it carries every number.
+fn accessible(svg: String) -> String {
+    svg.replacen("<svg ", "<svg role=\"img\" aria-hidden=\"true\" focusable=\"false\" ", 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar(label: &str, value: f64, group: Option<usize>) -> Bar {
+        Bar { label: label.into(), value, interval: Some((value - 3.0, value + 3.0)), group, marker: None }
+    }
+
+    #[test]
+    fn a_ranking_chart_is_svg_with_every_label_and_escaped_text() {
+        let svg = bars(
+            &[bar("Sở Tài chính", 72.5, Some(0)), bar("<script>alert(1)</script>", 55.0, Some(2)), bar("Sở Y tế", 40.0, None)],
+            (0.0, 100.0),
+            "Điểm",
+        )
+        .expect("chart");
+        assert!(svg.starts_with("<svg role=\"img\""));
+        assert!(svg.contains("Sở Tài chính"));
+        assert!(svg.contains("Sở Y tế"));
+        assert!(!svg.contains("<script>"), "labels must be escaped");
+        assert!(svg.contains(&group_colour(0)[1..].to_uppercase()) || svg.contains(&group_colour(0)));
+    }
+
+    #[test]
+    fn a_trend_chart_labels_its_years() {
+        let svg = trend(
+            &[Series { label: "Tổng".into(), points: vec![(2024, 60.0), (2025, 64.5)] }],
+            (0.0, 100.0),
+            "Điểm",
+        )
+        .expect("chart");
+        assert!(svg.contains(">2024<") && svg.contains(">2025<"));
+        assert!(svg.contains("Tổng"));
+    }
+
+    #[test]
+    fn long_labels_are_shortened() {
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("abc", 4), "abc");
+    }
+}

@@ -1,0 +1,98 @@
+//! The response monitor as admins read it: evaluations per unit against the ranking threshold,
+//! responses per day, and responses per profile answer with groups under five suppressed (a
+//! count of one or two businesses of a rare kind could point at them).
+
+use crate::catalog::SeedCatalog;
+use crate::db::monitor::Counts;
+use serde_json::{json, Value};
+
+/// Groups smaller than this are shown as "fewer than 5", never as their count.
+pub const SMALL_GROUP: i64 = 5;
+
+/// The count to show, or `None` for a small group.
+pub fn shown(count: i64) -> Option<i64> {
+    (count >= SMALL_GROUP).then_some(count)
+}
+
+/// The monitor's tables in the page's language.
+pub fn monitor_view(counts: &Counts, catalog: &SeedCatalog, min_responses: u32, lang: &str) -> Value {
+    let en = lang == "en";
+    let units: Vec<Value> = catalog
+        .units
+        .iter()
+        .map(|u| {
+            let n = counts
+                .per_unit
+                .iter()
+                .find(|(code, _)| *code == u.code)
+                .map_or(0, |(_, n)| *n);
+            json!({
+                "name": if en { &u.name_en } else { &u.name_vi },
+                "count": n,
+                "enough": n >= i64::from(min_responses),
+            })
+        })
+        .collect();
+    let days: Vec<Value> = counts
+        .per_day
+        .iter()
+        .map(|(day, n)| json!({"day": day, "count": n}))
+        .collect();
+    json!({
+        "units": units,
+        "days": days,
+        "profile": profile_view(counts, catalog, en),
+        "min_responses": min_responses,
+    })
+}
+
+fn profile_view(counts: &Counts, catalog: &SeedCatalog, en: bool) -> Vec<Value> {
+    catalog
+        .profile_questions
+        .iter()
+        .map(|q| {
+            let rows: Vec<Value> = counts
+                .per_profile
+                .iter()
+                .filter(|(code, _, _)| *code == q.code)
+                .map(|(_, value, n)| {
+                    let label = catalog
+                        .profile_choices
+                        .iter()
+                        .find(|c| c.question_code == q.code && c.code == *value)
+                        .map_or(value.as_str(), |c| if en { &c.label_en } else { &c.label_vi });
+                    json!({"answer": label, "count": shown(*n)})
+                })
+                .collect();
+            json!({"question": if en { &q.text_en } else { &q.text_vi }, "rows": rows})
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_under_five_are_suppressed() {
+        assert_eq!(shown(0), None);
+        assert_eq!(shown(4), None);
+        assert_eq!(shown(5), Some(5));
+        assert_eq!(shown(120), Some(120));
+    }
+
+    #[test]
+    fn small_profile_groups_never_show_their_count() {
+        let catalog = SeedCatalog::embedded().expect("catalog");
+        let q = &catalog.profile_questions[0];
+        let counts = Counts {
+            per_profile: vec![(q.code.clone(), "rare".into(), 2), (q.code.clone(), "common".into(), 40)],
+            ..Counts::default()
+        };
+        let view = monitor_view(&counts, &catalog, 30, "vi");
+        let rows = &view["profile"][0]["rows"];
+        assert_eq!(rows[0]["count"], Value::Null);
+        assert_eq!(rows[1]["count"], 40);
+        assert!(!view.to_string().contains(":2"));
+    }
+}

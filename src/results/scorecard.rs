@@ -1,0 +1,170 @@
+//! One unit's scorecard: its total and rank, each component against the kind's median, each
+//! indicator in plain words with its interval and score, its strongest and weakest
+//! indicators, and the trend over published years.
+
+use super::charts::{self, Bar, Series};
+use super::{ranking::fmt, unit_name, LoadedRun};
+use crate::catalog::IndicatorDef;
+use crate::scoring::model::{Aggregate, QuestionType};
+use crate::scoring::{IndicatorScore, ScoringResult};
+use serde_json::{json, Value};
+
+/// One earlier (or this) published year of the unit, for the trend.
+pub struct YearOf {
+    pub year: i32,
+    pub result: ScoringResult,
+}
+
+/// Median of the kind's scores on a component (ranked units only).
+fn median(mut xs: Vec<f64>) -> Option<f64> {
+    if xs.is_empty() {
+        return None;
+    }
+    xs.sort_by(f64::total_cmp);
+    let m = xs.len() / 2;
+    Some(if xs.len() % 2 == 1 { xs[m] } else { (xs[m - 1] + xs[m]) / 2.0 })
+}
+
+fn component_score(result: &ScoringResult, unit: &str, component: &str) -> Option<f64> {
+    result
+        .component_scores
+        .iter()
+        .find(|c| c.unit_code == unit && c.component_code == component)
+        .and_then(|c| c.score)
+}
+
+fn components(loaded: &LoadedRun, unit: &str, kind: &str, lang: &str) -> Vec<Value> {
+    let ranked: Vec<&str> = loaded.result.scores.iter()
+        .filter(|s| s.kind == kind && s.ranked)
+        .map(|s| s.unit_code.as_str())
+        .collect();
+    loaded.catalog.components.iter()
+        .filter(|c| c.kind == kind)
+        .map(|c| {
+            let kind_median = median(ranked.iter().filter_map(|u| component_score(&loaded.result, u, &c.code)).collect());
+            let score = component_score(&loaded.result, unit, &c.code);
+            json!({
+                "name": if lang == "en" { &c.name_en } else { &c.name_vi },
+                "score_value": score, "median_value": kind_median,
+                "score": fmt(score, lang, 2), "median": fmt(kind_median, lang, 2),
+            })
+        })
+        .collect()
+}
+
+/// The Fluent key that says an indicator's raw value in plain words.
+fn phrase_key(def: &IndicatorDef) -> &'static str {
+    match (def.aggregate, def.question_type) {
+        (Aggregate::ShareAgree, _) => "indicator-agree",
+        (Aggregate::ShareYes, _) => "indicator-yes",
+        (Aggregate::Mean, QuestionType::Likert5) => "indicator-mean-scale",
+        (Aggregate::Mean, _) => "indicator-mean",
+        (Aggregate::Median, _) => "indicator-median",
+    }
+}
+
+fn indicator(def: &IndicatorDef, s: &IndicatorScore, lang: &str) -> Value {
+    let en = lang == "en";
+    let decimals = if matches!(def.aggregate, Aggregate::ShareAgree | Aggregate::ShareYes) { 0 } else { 1 };
+    json!({
+        "phrase_key": phrase_key(def),
+        "value": fmt(s.raw_value, lang, decimals),
+        "text": if en { &def.text_en } else { &def.text_vi },
+        "unit": if en { &def.unit_en } else { &def.unit_vi },
+        "ci": s.ci_low.zip(s.ci_high).map(|(l, h)| format!("{} – {}", fmt(Some(l), lang, decimals), fmt(Some(h), lang, decimals))),
+        "score": fmt(s.score, lang, 2),
+        "n": s.n,
+        "has_value": s.raw_value.is_some(),
+    })
+}
+
+fn indicators_of<'a>(loaded: &'a LoadedRun, unit: &str) -> Vec<(&'a IndicatorDef, &'a IndicatorScore)> {
+    loaded.catalog.indicators.iter()
+        .filter_map(|d| {
+            let s = loaded.result.indicator_scores.iter().find(|s| s.unit_code == unit && s.indicator_code == d.code)?;
+            Some((d, s))
+        })
+        .collect()
+}
+
+/// The three best and three worst indicators by score (ties in catalog order).
+fn extremes(list: &[(&IndicatorDef, &IndicatorScore)], lang: &str) -> (Vec<Value>, Vec<Value>) {
+    let mut scored: Vec<_> = list.iter().filter(|(_, s)| s.score.is_some()).collect();
+    scored.sort_by(|a, b| b.1.score.unwrap_or(0.0).total_cmp(&a.1.score.unwrap_or(0.0)));
+    let best = scored.iter().take(3).map(|(d, s)| indicator(d, s, lang)).collect();
+    let worst = scored.iter().rev().take(3).map(|(d, s)| indicator(d, s, lang)).collect();
+    (best, worst)
+}
+
+fn trend_charts(loaded: &LoadedRun, unit: &str, kind: &str, years: &[YearOf], lang: &str) -> (String, String) {
+    let total = Series {
+        label: if lang == "en" { "Total".into() } else { "Điểm tổng hợp".into() },
+        points: years.iter().filter_map(|y| {
+            let s = y.result.scores.iter().find(|s| s.unit_code == unit)?;
+            Some((y.year, s.total?))
+        }).collect(),
+    };
+    let components: Vec<Series> = loaded.catalog.components.iter().filter(|c| c.kind == kind).map(|c| Series {
+        label: if lang == "en" { c.name_en.clone() } else { c.name_vi.clone() },
+        points: years.iter().filter_map(|y| Some((y.year, component_score(&y.result, unit, &c.code)?))).collect(),
+    }).collect();
+    let axis = if lang == "en" { "score" } else { "điểm" };
+    let draw = |r: Result<String, String>| r.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "trend chart failed");
+        String::new()
+    });
+    (draw(charts::trend(&[total], (0.0, 100.0), axis)), draw(charts::trend(&components, (1.0, 10.0), axis)))
+}
+
+/// The scorecard of `unit` in the page's language, or `None` for a code not in the catalog.
+pub fn scorecard_view(loaded: &LoadedRun, unit: &str, years: &[YearOf], lang: &str) -> Option<Value> {
+    let def = loaded.catalog.units.iter().find(|u| u.code == unit)?;
+    let score = loaded.result.scores.iter().find(|s| s.unit_code == unit)?;
+    let kind = loaded.catalog.kinds.iter().find(|k| k.code == def.kind)?;
+    let en = lang == "en";
+    let comps = components(loaded, unit, &def.kind, lang);
+    let bars: Vec<Bar> = comps.iter().filter_map(|c| Some(Bar {
+        label: c["name"].as_str()?.to_string(),
+        value: c["score_value"].as_f64()?,
+        interval: None,
+        group: score.group_index,
+        marker: c["median_value"].as_f64(),
+    })).collect();
+    let axis = if en { "component score (1–10); black mark: median of the kind" } else { "điểm chỉ số thành phần (1–10); vạch đen: trung vị cùng loại" };
+    let components_chart = charts::bars(&bars, (0.0, 10.0), axis).unwrap_or_default();
+    let list = indicators_of(loaded, unit);
+    let (best, worst) = extremes(&list, lang);
+    let blocks: Vec<Value> = loaded.catalog.components.iter().filter(|c| c.kind == def.kind).map(|c| json!({
+        "name": if en { &c.name_en } else { &c.name_vi },
+        "indicators": list.iter().filter(|(d, _)| d.component_code == c.code).map(|(d, s)| indicator(d, s, lang)).collect::<Vec<_>>(),
+    })).collect();
+    let (trend_total, trend_components) = trend_charts(loaded, unit, &def.kind, years, lang);
+    let ranked_in_kind = loaded.result.scores.iter().filter(|s| s.kind == def.kind && s.ranked).count();
+    let group = score.group_index.and_then(|i| loaded.config.groups.get(i));
+    Some(json!({
+        "year": loaded.cycle.year, "code": unit, "name": unit_name(loaded, unit, lang),
+        "kind": if en { &kind.name_en } else { &kind.name_vi },
+        "ranked": score.ranked, "responses": score.responses, "min_responses": loaded.config.min_responses,
+        "total": fmt(score.total, lang, 2), "rank": score.rank, "of": ranked_in_kind,
+        "ci": score.total_ci_low.zip(score.total_ci_high).map(|(l, h)| format!("{} – {}", fmt(Some(l), lang, 2), fmt(Some(h), lang, 2))),
+        "rank_ci": score.rank_ci_low.zip(score.rank_ci_high).map(|(l, h)| format!("{l} – {h}")),
+        "group": group.map(|g| if en { g.label_en.clone() } else { g.label_vi.clone() }),
+        "change": score.total_change.map(|c| format!("{}{}", if c > 0.0 { "+" } else { "" }, fmt(Some(c), lang, 2))),
+        "components": comps, "components_chart": components_chart,
+        "blocks": blocks, "best": best, "worst": worst,
+        "trend_total": trend_total, "trend_components": trend_components,
+        "years": years.iter().map(|y| y.year).collect::<Vec<_>>(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn median_of_odd_and_even_lists() {
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), Some(2.5));
+        assert_eq!(median(vec![]), None);
+    }
+}

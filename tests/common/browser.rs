@@ -1,0 +1,82 @@
+//! A cookie-keeping HTTP client that follows no redirects, like a browser seen from the server.
+
+use super::TestServer;
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub struct Browser<'a> {
+    server: &'a TestServer,
+    agent: ureq::Agent,
+    pub cookies: std::collections::BTreeMap<String, String>,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(server: &'a TestServer) -> Browser<'a> {
+        let agent = ureq::AgentBuilder::new().redirects(0).build();
+        Browser {
+            server,
+            agent,
+            pub cookies: Default::default(),
+        }
+    }
+
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    pub fn keep(&mut self, response: &ureq::Response) {
+        for c in response.all("set-cookie") {
+            let pair = c.split(';').next().unwrap_or_default();
+            if let Some((k, v)) = pair.split_once('=') {
+                if v.is_empty() {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+    }
+
+    pub fn finish(&mut self, result: Result<ureq::Response, ureq::Error>) -> (u16, String, String) {
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        self.keep(&response);
+        let location = response.header("location").unwrap_or_default().to_string();
+        (
+            response.status(),
+            location,
+            response.into_string().expect("body"),
+        )
+    }
+
+    pub fn get(&mut self, path: &str) -> (u16, String, String) {
+        let result = self
+            .agent
+            .get(&self.server.url(path))
+            .set("cookie", &self.cookie_header())
+            .call();
+        self.finish(result)
+    }
+
+    pub fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+        if !self.cookies.contains_key("csrf") {
+            self.get("/");
+        }
+        let token = self.cookies["csrf"].clone();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        let result = self
+            .agent
+            .post(&self.server.url(path))
+            .set("cookie", &self.cookie_header())
+            .send_form(&all);
+        self.finish(result)
+    }
+}
+
