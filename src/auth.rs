@@ -34,7 +34,9 @@ impl std::str::FromStr for Role {
         match s {
             "admin" => Ok(Role::Admin),
             "analyst" => Ok(Role::Analyst),
-            other => Err(format!("unknown role `{other}` (expected admin or analyst)")),
+            other => Err(format!(
+                "unknown role `{other}` (expected admin or analyst)"
+            )),
         }
     }
 }
@@ -123,8 +125,14 @@ mod tests {
     fn usernames_and_passwords_are_checked() {
         assert_eq!(validate("hiep-hoi", "0123456789"), Ok(()));
         assert_eq!(validate("ab", "0123456789"), Err(AccountError::BadUsername));
-        assert_eq!(validate("a b c", "0123456789"), Err(AccountError::BadUsername));
-        assert_eq!(validate("hiep-hoi", "short"), Err(AccountError::ShortPassword));
+        assert_eq!(
+            validate("a b c", "0123456789"),
+            Err(AccountError::BadUsername)
+        );
+        assert_eq!(
+            validate("hiep-hoi", "short"),
+            Err(AccountError::ShortPassword)
+        );
     }
 
     #[test]

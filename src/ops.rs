@@ -32,7 +32,10 @@ impl RunOptions {
             self.min_responses != Some(0),
             "--min-responses must be at least 1"
         );
-        anyhow::ensure!(self.pool_years != Some(0), "--pool-years must be at least 1");
+        anyhow::ensure!(
+            self.pool_years != Some(0),
+            "--pool-years must be at least 1"
+        );
         anyhow::ensure!(
             self.bootstrap.is_none_or(|b| b <= 100_000),
             "--bootstrap must be at most 100000"
@@ -147,10 +150,7 @@ pub fn score_cycle(
     let run_id = db::runs::store(conn, cycle.id, &config, &result)?;
     let detail = format!(
         "{year}: run {run_id}, B={}, seed={}, min_responses={}, pool_years={}",
-        config.bootstrap_replicates,
-        config.bootstrap_seed,
-        config.min_responses,
-        config.pool_years
+        config.bootstrap_replicates, config.bootstrap_seed, config.min_responses, config.pool_years
     );
     db::admin::audit(conn, actor, "cycle.score", &detail)?;
     Ok(Scored {
@@ -165,13 +165,20 @@ pub fn score_cycle(
 /// Closes the cycle if needed and freezes its latest run; returns the run's id.
 pub fn publish_cycle(conn: &mut Conn, actor: &str, year: i32) -> anyhow::Result<i64> {
     let run = db::runs::publish(conn, year)?;
-    db::admin::audit(conn, actor, "cycle.publish", &format!("{year}: run {}", run.id))?;
+    db::admin::audit(
+        conn,
+        actor,
+        "cycle.publish",
+        &format!("{year}: run {}", run.id),
+    )?;
     Ok(run.id)
 }
 
 /// New invitation codes for `labels` (one each). Nothing is stored yet: callers first put
 /// the codes where people will get them, then [`store_codes`].
-pub fn generate_codes(labels: Vec<Option<String>>) -> anyhow::Result<Vec<(String, Option<String>)>> {
+pub fn generate_codes(
+    labels: Vec<Option<String>>,
+) -> anyhow::Result<Vec<(String, Option<String>)>> {
     anyhow::ensure!(!labels.is_empty(), "at least one code is needed");
     anyhow::ensure!(labels.len() <= 100_000, "at most 100000 codes at a time");
     Ok(labels.into_iter().map(|l| (codes::generate(), l)).collect())

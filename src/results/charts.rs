@@ -52,6 +52,8 @@ pub fn bars(bars: &[Bar], (min, max): (f64, f64), axis_label: &str) -> Result<St
         chart
             .configure_mesh()
             .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .x_labels(11)
             .y_labels(n as usize + 1)
             .y_label_formatter(&label_of)
             .x_desc(axis_label)
@@ -61,26 +63,43 @@ pub fn bars(bars: &[Bar], (min, max): (f64, f64), axis_label: &str) -> Result<St
             .map_err(|e| e.to_string())?;
         for (r, b) in bars.iter().enumerate() {
             let i = n - 1 - r as i32;
-            let colour = b.group.map_or(UNRANKED, |g| GROUP_COLOURS[g % GROUP_COLOURS.len()]);
+            let colour = b
+                .group
+                .map_or(UNRANKED, |g| GROUP_COLOURS[g % GROUP_COLOURS.len()]);
             let mut rect = Rectangle::new(
-                [(min, SegmentValue::Exact(i)), (b.value, SegmentValue::Exact(i + 1))],
+                [
+                    (min, SegmentValue::Exact(i)),
+                    (b.value, SegmentValue::Exact(i + 1)),
+                ],
                 colour.filled(),
             );
             rect.set_margin(4, 4, 0, 0);
-            chart.plotting_area().draw(&rect).map_err(|e| e.to_string())?;
+            chart
+                .plotting_area()
+                .draw(&rect)
+                .map_err(|e| e.to_string())?;
             if let Some((lo, hi)) = b.interval {
                 let line = PathElement::new(
-                    vec![(lo, SegmentValue::CenterOf(i)), (hi, SegmentValue::CenterOf(i))],
+                    vec![
+                        (lo, SegmentValue::CenterOf(i)),
+                        (hi, SegmentValue::CenterOf(i)),
+                    ],
                     BLACK.stroke_width(2),
                 );
-                chart.plotting_area().draw(&line).map_err(|e| e.to_string())?;
+                chart
+                    .plotting_area()
+                    .draw(&line)
+                    .map_err(|e| e.to_string())?;
             }
             if let Some(m) = b.marker {
                 let tick = PathElement::new(
                     vec![(m, SegmentValue::Exact(i)), (m, SegmentValue::Exact(i + 1))],
                     BLACK.stroke_width(3),
                 );
-                chart.plotting_area().draw(&tick).map_err(|e| e.to_string())?;
+                chart
+                    .plotting_area()
+                    .draw(&tick)
+                    .map_err(|e| e.to_string())?;
             }
         }
         root.present().map_err(|e| e.to_string())?;
@@ -95,8 +114,15 @@ pub struct Series {
 }
 
 /// Lines over survey years, on an axis from `min` to `max`, with a legend.
-pub fn trend(series: &[Series], (min, max): (f64, f64), axis_label: &str) -> Result<String, String> {
-    let years: Vec<i32> = series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
+pub fn trend(
+    series: &[Series],
+    (min, max): (f64, f64),
+    axis_label: &str,
+) -> Result<String, String> {
+    let years: Vec<i32> = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .collect();
     let first = years.iter().min().copied().unwrap_or(2020);
     let last = years.iter().max().copied().unwrap_or(first);
     let mut svg = String::new();
@@ -112,8 +138,15 @@ pub fn trend(series: &[Series], (min, max): (f64, f64), axis_label: &str) -> Res
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
+            .light_line_style(TRANSPARENT)
             .x_labels((last - first + 3) as usize)
-            .x_label_formatter(&|y| if years.contains(y) { y.to_string() } else { String::new() })
+            .x_label_formatter(&|y| {
+                if years.contains(y) {
+                    y.to_string()
+                } else {
+                    String::new()
+                }
+            })
             .y_desc(axis_label)
             .label_style((FONT, 13))
             .axis_desc_style((FONT, 14))
@@ -125,7 +158,9 @@ pub fn trend(series: &[Series], (min, max): (f64, f64), axis_label: &str) -> Res
                 .draw_series(LineSeries::new(s.points.clone(), colour.stroke_width(2)))
                 .map_err(|e| e.to_string())?
                 .label(shorten(&s.label, 60))
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(3))
+                });
             chart
                 .draw_series(s.points.iter().map(|&p| Circle::new(p, 4, colour.filled())))
                 .map_err(|e| e.to_string())?;
@@ -160,7 +195,11 @@ fn shorten(label: &str, max: usize) -> String {
 /// Inline SVG is an image to assistive technology; its figure caption describes it, and the
 /// table beside it carries every number.
 fn accessible(svg: String) -> String {
-    svg.replacen("<svg ", "<svg role=\"img\" aria-hidden=\"true\" focusable=\"false\" ", 1)
+    svg.replacen(
+        "<svg ",
+        "<svg role=\"img\" aria-hidden=\"true\" focusable=\"false\" ",
+        1,
+    )
 }
 
 #[cfg(test)]
@@ -168,13 +207,23 @@ mod tests {
     use super::*;
 
     fn bar(label: &str, value: f64, group: Option<usize>) -> Bar {
-        Bar { label: label.into(), value, interval: Some((value - 3.0, value + 3.0)), group, marker: None }
+        Bar {
+            label: label.into(),
+            value,
+            interval: Some((value - 3.0, value + 3.0)),
+            group,
+            marker: None,
+        }
     }
 
     #[test]
     fn a_ranking_chart_is_svg_with_every_label_and_escaped_text() {
         let svg = bars(
-            &[bar("Sở Tài chính", 72.5, Some(0)), bar("<script>alert(1)</script>", 55.0, Some(2)), bar("Sở Y tế", 40.0, None)],
+            &[
+                bar("Sở Tài chính", 72.5, Some(0)),
+                bar("<script>alert(1)</script>", 55.0, Some(2)),
+                bar("Sở Y tế", 40.0, None),
+            ],
             (0.0, 100.0),
             "Điểm",
         )
@@ -183,13 +232,18 @@ mod tests {
         assert!(svg.contains("Sở Tài chính"));
         assert!(svg.contains("Sở Y tế"));
         assert!(!svg.contains("<script>"), "labels must be escaped");
-        assert!(svg.contains(&group_colour(0)[1..].to_uppercase()) || svg.contains(&group_colour(0)));
+        assert!(
+            svg.contains(&group_colour(0)[1..].to_uppercase()) || svg.contains(&group_colour(0))
+        );
     }
 
     #[test]
     fn a_trend_chart_labels_its_years() {
         let svg = trend(
-            &[Series { label: "Tổng".into(), points: vec![(2024, 60.0), (2025, 64.5)] }],
+            &[Series {
+                label: "Tổng".into(),
+                points: vec![(2024, 60.0), (2025, 64.5)],
+            }],
             (0.0, 100.0),
             "Điểm",
         )

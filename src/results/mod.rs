@@ -6,9 +6,9 @@ mod format;
 mod method;
 pub use method::method_html;
 pub mod monitor;
-pub mod runs;
-mod ranking;
 pub mod pci;
+mod ranking;
+pub mod runs;
 pub mod scorecard;
 pub mod workbook;
 

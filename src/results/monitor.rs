@@ -15,7 +15,12 @@ pub fn shown(count: i64) -> Option<i64> {
 }
 
 /// The monitor's tables in the page's language.
-pub fn monitor_view(counts: &Counts, catalog: &SeedCatalog, min_responses: u32, lang: &str) -> Value {
+pub fn monitor_view(
+    counts: &Counts,
+    catalog: &SeedCatalog,
+    min_responses: u32,
+    lang: &str,
+) -> Value {
     let en = lang == "en";
     let units: Vec<Value> = catalog
         .units
@@ -60,7 +65,10 @@ fn profile_view(counts: &Counts, catalog: &SeedCatalog, en: bool) -> Vec<Value> 
                         .profile_choices
                         .iter()
                         .find(|c| c.question_code == q.code && c.code == *value)
-                        .map_or(value.as_str(), |c| if en { &c.label_en } else { &c.label_vi });
+                        .map_or(
+                            value.as_str(),
+                            |c| if en { &c.label_en } else { &c.label_vi },
+                        );
                     json!({"answer": label, "count": shown(*n)})
                 })
                 .collect();
@@ -86,7 +94,10 @@ mod tests {
         let catalog = SeedCatalog::embedded().expect("catalog");
         let q = &catalog.profile_questions[0];
         let counts = Counts {
-            per_profile: vec![(q.code.clone(), "rare".into(), 2), (q.code.clone(), "common".into(), 40)],
+            per_profile: vec![
+                (q.code.clone(), "rare".into(), 2),
+                (q.code.clone(), "common".into(), 40),
+            ],
             ..Counts::default()
         };
         let view = monitor_view(&counts, &catalog, 30, "vi");

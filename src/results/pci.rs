@@ -23,9 +23,19 @@ fn matched(loaded: &LoadedRun, link: &PciLink, lead_kind: &str, lang: &str) -> V
         .iter()
         .filter_map(|code| loaded.catalog.components.iter().find(|c| &c.code == code))
         .map(|c| {
-            let scores = loaded.result.component_scores.iter().filter(|s| s.component_code == c.code);
+            let scores = loaded
+                .result
+                .component_scores
+                .iter()
+                .filter(|s| s.component_code == c.code);
             let (score, of_lead) = if c.kind == lead_kind {
-                (scores.clone().find(|s| s.unit_code == link.lead_unit_code).and_then(|s| s.score), true)
+                (
+                    scores
+                        .clone()
+                        .find(|s| s.unit_code == link.lead_unit_code)
+                        .and_then(|s| s.score),
+                    true,
+                )
             } else {
                 (median(scores.filter_map(|s| s.score).collect()), false)
             };
@@ -44,7 +54,11 @@ pub fn pci_view(loaded: &LoadedRun, links: &[PciLink], lang: &str) -> Value {
     let rows: Vec<Value> = links
         .iter()
         .map(|l| {
-            let lead = loaded.result.scores.iter().find(|s| s.unit_code == l.lead_unit_code);
+            let lead = loaded
+                .result
+                .scores
+                .iter()
+                .find(|s| s.unit_code == l.lead_unit_code);
             let lead_kind = lead.map_or("", |s| s.kind.as_str());
             json!({
                 "pci": if en { &l.name_en } else { &l.name_vi },

@@ -61,7 +61,9 @@ fn sorted(loaded: &LoadedRun, kind: &str, by: SortBy, lang: &str) -> Vec<UnitSco
     let mut rows = ordered(&loaded.result.scores, kind);
     match by {
         SortBy::Rank => {}
-        SortBy::Name => rows.sort_by_cached_key(|s| unit_name(loaded, &s.unit_code, lang).to_lowercase()),
+        SortBy::Name => {
+            rows.sort_by_cached_key(|s| unit_name(loaded, &s.unit_code, lang).to_lowercase())
+        }
         SortBy::Responses => rows.sort_by(|a, b| b.responses.cmp(&a.responses)),
         SortBy::Change => rows.sort_by(|a, b| {
             let key = |s: &UnitScore| s.total_change.unwrap_or(f64::NEG_INFINITY);
@@ -88,7 +90,11 @@ fn ranking_chart(loaded: &LoadedRun, kind: &str, lang: &str) -> String {
     if bars.is_empty() {
         return String::new();
     }
-    let axis = if lang == "en" { "total (0–100) with its 90% interval" } else { "điểm tổng hợp (0–100) và khoảng tin cậy 90%" };
+    let axis = if lang == "en" {
+        "total (0–100) with its 90% interval"
+    } else {
+        "điểm tổng hợp (0–100) và khoảng tin cậy 90%"
+    };
     charts::bars(&bars, (0.0, 100.0), axis).unwrap_or_else(|e| {
         tracing::error!(error = %e, "ranking chart failed");
         String::new()

@@ -23,7 +23,8 @@ pub fn diff(current: &ScoringResult, previous: Option<&ScoringResult>) -> Vec<Un
         .scores
         .iter()
         .map(|s| {
-            let before = previous.and_then(|p| p.scores.iter().find(|b| b.unit_code == s.unit_code));
+            let before =
+                previous.and_then(|p| p.scores.iter().find(|b| b.unit_code == s.unit_code));
             let previous_total = before.and_then(|b| b.total);
             let previous_rank = before.and_then(|b| b.rank);
             UnitDiff {
@@ -33,7 +34,10 @@ pub fn diff(current: &ScoringResult, previous: Option<&ScoringResult>) -> Vec<Un
                 previous_total,
                 previous_rank,
                 total_change: s.total.zip(previous_total).map(|(a, b)| a - b),
-                rank_change: s.rank.zip(previous_rank).map(|(a, b)| i64::from(b) - i64::from(a)),
+                rank_change: s
+                    .rank
+                    .zip(previous_rank)
+                    .map(|(a, b)| i64::from(b) - i64::from(a)),
             }
         })
         .collect()
@@ -65,13 +69,23 @@ mod tests {
     }
 
     fn result(scores: Vec<UnitScore>) -> ScoringResult {
-        ScoringResult { scores, ..ScoringResult::default() }
+        ScoringResult {
+            scores,
+            ..ScoringResult::default()
+        }
     }
 
     #[test]
     fn changes_are_now_minus_before_and_rank_moves_up_positive() {
-        let now = result(vec![unit("A", Some(70.0), Some(1)), unit("B", Some(60.5), Some(2)), unit("C", None, None)]);
-        let before = result(vec![unit("A", Some(65.0), Some(2)), unit("B", Some(66.0), Some(1))]);
+        let now = result(vec![
+            unit("A", Some(70.0), Some(1)),
+            unit("B", Some(60.5), Some(2)),
+            unit("C", None, None),
+        ]);
+        let before = result(vec![
+            unit("A", Some(65.0), Some(2)),
+            unit("B", Some(66.0), Some(1)),
+        ]);
         let d = diff(&now, Some(&before));
         assert_eq!(d[0].total_change, Some(5.0));
         assert_eq!(d[0].rank_change, Some(1));

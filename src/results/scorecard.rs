@@ -22,7 +22,11 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
     }
     xs.sort_by(f64::total_cmp);
     let m = xs.len() / 2;
-    Some(if xs.len() % 2 == 1 { xs[m] } else { (xs[m - 1] + xs[m]) / 2.0 })
+    Some(if xs.len() % 2 == 1 {
+        xs[m]
+    } else {
+        (xs[m - 1] + xs[m]) / 2.0
+    })
 }
 
 fn component_score(result: &ScoringResult, unit: &str, component: &str) -> Option<f64> {
@@ -34,14 +38,25 @@ fn component_score(result: &ScoringResult, unit: &str, component: &str) -> Optio
 }
 
 fn components(loaded: &LoadedRun, unit: &str, kind: &str, lang: &str) -> Vec<Value> {
-    let ranked: Vec<&str> = loaded.result.scores.iter()
+    let ranked: Vec<&str> = loaded
+        .result
+        .scores
+        .iter()
         .filter(|s| s.kind == kind && s.ranked)
         .map(|s| s.unit_code.as_str())
         .collect();
-    loaded.catalog.components.iter()
+    loaded
+        .catalog
+        .components
+        .iter()
         .filter(|c| c.kind == kind)
         .map(|c| {
-            let kind_median = median(ranked.iter().filter_map(|u| component_score(&loaded.result, u, &c.code)).collect());
+            let kind_median = median(
+                ranked
+                    .iter()
+                    .filter_map(|u| component_score(&loaded.result, u, &c.code))
+                    .collect(),
+            );
             let score = component_score(&loaded.result, unit, &c.code);
             json!({
                 "name": if lang == "en" { &c.name_en } else { &c.name_vi },
@@ -65,7 +80,11 @@ fn phrase_key(def: &IndicatorDef) -> &'static str {
 
 fn indicator(def: &IndicatorDef, s: &IndicatorScore, lang: &str) -> Value {
     let en = lang == "en";
-    let decimals = if matches!(def.aggregate, Aggregate::ShareAgree | Aggregate::ShareYes) { 0 } else { 1 };
+    let decimals = if matches!(def.aggregate, Aggregate::ShareAgree | Aggregate::ShareYes) {
+        0
+    } else {
+        1
+    };
     json!({
         "phrase_key": phrase_key(def),
         "value": fmt(s.raw_value, lang, decimals),
@@ -78,10 +97,20 @@ fn indicator(def: &IndicatorDef, s: &IndicatorScore, lang: &str) -> Value {
     })
 }
 
-fn indicators_of<'a>(loaded: &'a LoadedRun, unit: &str) -> Vec<(&'a IndicatorDef, &'a IndicatorScore)> {
-    loaded.catalog.indicators.iter()
+fn indicators_of<'a>(
+    loaded: &'a LoadedRun,
+    unit: &str,
+) -> Vec<(&'a IndicatorDef, &'a IndicatorScore)> {
+    loaded
+        .catalog
+        .indicators
+        .iter()
         .filter_map(|d| {
-            let s = loaded.result.indicator_scores.iter().find(|s| s.unit_code == unit && s.indicator_code == d.code)?;
+            let s = loaded
+                .result
+                .indicator_scores
+                .iter()
+                .find(|s| s.unit_code == unit && s.indicator_code == d.code)?;
             Some((d, s))
         })
         .collect()
@@ -90,47 +119,105 @@ fn indicators_of<'a>(loaded: &'a LoadedRun, unit: &str) -> Vec<(&'a IndicatorDef
 /// The three best and three worst indicators by score (ties in catalog order).
 fn extremes(list: &[(&IndicatorDef, &IndicatorScore)], lang: &str) -> (Vec<Value>, Vec<Value>) {
     let mut scored: Vec<_> = list.iter().filter(|(_, s)| s.score.is_some()).collect();
-    scored.sort_by(|a, b| b.1.score.unwrap_or(0.0).total_cmp(&a.1.score.unwrap_or(0.0)));
-    let best = scored.iter().take(3).map(|(d, s)| indicator(d, s, lang)).collect();
-    let worst = scored.iter().rev().take(3).map(|(d, s)| indicator(d, s, lang)).collect();
+    scored.sort_by(|a, b| {
+        b.1.score
+            .unwrap_or(0.0)
+            .total_cmp(&a.1.score.unwrap_or(0.0))
+    });
+    let best = scored
+        .iter()
+        .take(3)
+        .map(|(d, s)| indicator(d, s, lang))
+        .collect();
+    let worst = scored
+        .iter()
+        .rev()
+        .take(3)
+        .map(|(d, s)| indicator(d, s, lang))
+        .collect();
     (best, worst)
 }
 
-fn trend_charts(loaded: &LoadedRun, unit: &str, kind: &str, years: &[YearOf], lang: &str) -> (String, String) {
+fn trend_charts(
+    loaded: &LoadedRun,
+    unit: &str,
+    kind: &str,
+    years: &[YearOf],
+    lang: &str,
+) -> (String, String) {
     let total = Series {
-        label: if lang == "en" { "Total".into() } else { "Điểm tổng hợp".into() },
-        points: years.iter().filter_map(|y| {
-            let s = y.result.scores.iter().find(|s| s.unit_code == unit)?;
-            Some((y.year, s.total?))
-        }).collect(),
+        label: if lang == "en" {
+            "Total".into()
+        } else {
+            "Điểm tổng hợp".into()
+        },
+        points: years
+            .iter()
+            .filter_map(|y| {
+                let s = y.result.scores.iter().find(|s| s.unit_code == unit)?;
+                Some((y.year, s.total?))
+            })
+            .collect(),
     };
-    let components: Vec<Series> = loaded.catalog.components.iter().filter(|c| c.kind == kind).map(|c| Series {
-        label: if lang == "en" { c.name_en.clone() } else { c.name_vi.clone() },
-        points: years.iter().filter_map(|y| Some((y.year, component_score(&y.result, unit, &c.code)?))).collect(),
-    }).collect();
+    let components: Vec<Series> = loaded
+        .catalog
+        .components
+        .iter()
+        .filter(|c| c.kind == kind)
+        .map(|c| Series {
+            label: if lang == "en" {
+                c.name_en.clone()
+            } else {
+                c.name_vi.clone()
+            },
+            points: years
+                .iter()
+                .filter_map(|y| Some((y.year, component_score(&y.result, unit, &c.code)?)))
+                .collect(),
+        })
+        .collect();
     let axis = if lang == "en" { "score" } else { "điểm" };
-    let draw = |r: Result<String, String>| r.unwrap_or_else(|e| {
-        tracing::error!(error = %e, "trend chart failed");
-        String::new()
-    });
-    (draw(charts::trend(&[total], (0.0, 100.0), axis)), draw(charts::trend(&components, (1.0, 10.0), axis)))
+    let draw = |r: Result<String, String>| {
+        r.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "trend chart failed");
+            String::new()
+        })
+    };
+    (
+        draw(charts::trend(&[total], (0.0, 100.0), axis)),
+        draw(charts::trend(&components, (1.0, 10.0), axis)),
+    )
 }
 
 /// The scorecard of `unit` in the page's language, or `None` for a code not in the catalog.
-pub fn scorecard_view(loaded: &LoadedRun, unit: &str, years: &[YearOf], lang: &str) -> Option<Value> {
+pub fn scorecard_view(
+    loaded: &LoadedRun,
+    unit: &str,
+    years: &[YearOf],
+    lang: &str,
+) -> Option<Value> {
     let def = loaded.catalog.units.iter().find(|u| u.code == unit)?;
     let score = loaded.result.scores.iter().find(|s| s.unit_code == unit)?;
     let kind = loaded.catalog.kinds.iter().find(|k| k.code == def.kind)?;
     let en = lang == "en";
     let comps = components(loaded, unit, &def.kind, lang);
-    let bars: Vec<Bar> = comps.iter().filter_map(|c| Some(Bar {
-        label: c["name"].as_str()?.to_string(),
-        value: c["score_value"].as_f64()?,
-        interval: None,
-        group: score.group_index,
-        marker: c["median_value"].as_f64(),
-    })).collect();
-    let axis = if en { "component score (1–10); black mark: median of the kind" } else { "điểm chỉ số thành phần (1–10); vạch đen: trung vị cùng loại" };
+    let bars: Vec<Bar> = comps
+        .iter()
+        .filter_map(|c| {
+            Some(Bar {
+                label: c["name"].as_str()?.to_string(),
+                value: c["score_value"].as_f64()?,
+                interval: None,
+                group: score.group_index,
+                marker: c["median_value"].as_f64(),
+            })
+        })
+        .collect();
+    let axis = if en {
+        "component score (1–10); black mark: median of the kind"
+    } else {
+        "điểm chỉ số thành phần (1–10); vạch đen: trung vị cùng loại"
+    };
     let components_chart = charts::bars(&bars, (0.0, 10.0), axis).unwrap_or_default();
     let list = indicators_of(loaded, unit);
     let (best, worst) = extremes(&list, lang);
@@ -139,7 +226,12 @@ pub fn scorecard_view(loaded: &LoadedRun, unit: &str, years: &[YearOf], lang: &s
         "indicators": list.iter().filter(|(d, _)| d.component_code == c.code).map(|(d, s)| indicator(d, s, lang)).collect::<Vec<_>>(),
     })).collect();
     let (trend_total, trend_components) = trend_charts(loaded, unit, &def.kind, years, lang);
-    let ranked_in_kind = loaded.result.scores.iter().filter(|s| s.kind == def.kind && s.ranked).count();
+    let ranked_in_kind = loaded
+        .result
+        .scores
+        .iter()
+        .filter(|s| s.kind == def.kind && s.ranked)
+        .count();
     let group = score.group_index.and_then(|i| loaded.config.groups.get(i));
     Some(json!({
         "year": loaded.cycle.year, "code": unit, "name": unit_name(loaded, unit, lang),

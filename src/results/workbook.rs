@@ -31,7 +31,13 @@ impl Cells {
         Ok(())
     }
 
-    fn number(&self, ws: &mut Worksheet, row: u32, col: u16, x: Option<f64>) -> Result<(), XlsxError> {
+    fn number(
+        &self,
+        ws: &mut Worksheet,
+        row: u32,
+        col: u16,
+        x: Option<f64>,
+    ) -> Result<(), XlsxError> {
         if let Some(v) = x {
             ws.write_number_with_format(row, col, v, &self.number)?;
         }
@@ -55,15 +61,45 @@ fn sheet_name(s: &str) -> String {
         .collect()
 }
 
-fn kind_sheet(wb: &mut Workbook, cells: &Cells, loaded: &LoadedRun, kind: &crate::catalog::Kind) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name(sheet_name(&format!("{}s", kind.code)))?;
-    let components: Vec<_> = loaded.catalog.components.iter().filter(|c| c.kind == kind.code).collect();
-    let mut names: Vec<String> = ["rank", "unit_code", "unit_name_vi", "unit_name_en", "total", "total_ci_low",
-        "total_ci_high", "group", "responses", "total_change", "rank_change"]
-        .iter().map(|s| s.to_string()).collect();
+fn kind_sheet(
+    wb: &mut Workbook,
+    cells: &Cells,
+    loaded: &LoadedRun,
+    kind: &crate::catalog::Kind,
+) -> Result<(), XlsxError> {
+    let ws = wb
+        .add_worksheet()
+        .set_name(sheet_name(&format!("{}s", kind.code)))?;
+    let components: Vec<_> = loaded
+        .catalog
+        .components
+        .iter()
+        .filter(|c| c.kind == kind.code)
+        .collect();
+    let mut names: Vec<String> = [
+        "rank",
+        "unit_code",
+        "unit_name_vi",
+        "unit_name_en",
+        "total",
+        "total_ci_low",
+        "total_ci_high",
+        "group",
+        "responses",
+        "total_change",
+        "rank_change",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     names.extend(components.iter().map(|c| c.code.clone()));
     cells.headers(ws, &names)?;
-    let mut rows: Vec<_> = loaded.result.scores.iter().filter(|s| s.kind == kind.code).collect();
+    let mut rows: Vec<_> = loaded
+        .result
+        .scores
+        .iter()
+        .filter(|s| s.kind == kind.code)
+        .collect();
     rows.sort_by_key(|s| (s.rank.is_none(), s.rank, s.unit_code.clone()));
     for (i, s) in rows.iter().enumerate() {
         let r = i as u32 + 1;
@@ -84,7 +120,10 @@ fn kind_sheet(wb: &mut Workbook, cells: &Cells, loaded: &LoadedRun, kind: &crate
             ws.write_number(r, 10, c as f64)?;
         }
         for (k, comp) in components.iter().enumerate() {
-            let score = loaded.result.component_scores.iter()
+            let score = loaded
+                .result
+                .component_scores
+                .iter()
                 .find(|c| c.unit_code == s.unit_code && c.component_code == comp.code)
                 .and_then(|c| c.score);
             cells.number(ws, r, 11 + k as u16, score)?;
@@ -97,13 +136,31 @@ fn kind_sheet(wb: &mut Workbook, cells: &Cells, loaded: &LoadedRun, kind: &crate
 
 fn indicator_sheet(wb: &mut Workbook, cells: &Cells, loaded: &LoadedRun) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet().set_name("indicators")?;
-    let names: Vec<String> = ["unit_code", "unit_name_vi", "indicator_code", "component_code", "text_vi", "text_en",
-        "n", "raw_value", "ci_low", "ci_high", "score"].iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = [
+        "unit_code",
+        "unit_name_vi",
+        "indicator_code",
+        "component_code",
+        "text_vi",
+        "text_en",
+        "n",
+        "raw_value",
+        "ci_low",
+        "ci_high",
+        "score",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     cells.headers(ws, &names)?;
     for (i, s) in loaded.result.indicator_scores.iter().enumerate() {
         let r = i as u32 + 1;
         let unit = loaded.catalog.units.iter().find(|u| u.code == s.unit_code);
-        let def = loaded.catalog.indicators.iter().find(|d| d.code == s.indicator_code);
+        let def = loaded
+            .catalog
+            .indicators
+            .iter()
+            .find(|d| d.code == s.indicator_code);
         cells.text(ws, r, 0, &s.unit_code)?;
         cells.text(ws, r, 1, unit.map_or("", |u| &u.name_vi))?;
         cells.text(ws, r, 2, &s.indicator_code)?;
@@ -122,7 +179,12 @@ fn indicator_sheet(wb: &mut Workbook, cells: &Cells, loaded: &LoadedRun) -> Resu
 fn method_sheet(wb: &mut Workbook, cells: &Cells, loaded: &LoadedRun) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet().set_name("method")?;
     let c = &loaded.config;
-    let pooled: Vec<String> = loaded.result.pooled_cycles.iter().map(|y| y.to_string()).collect();
+    let pooled: Vec<String> = loaded
+        .result
+        .pooled_cycles
+        .iter()
+        .map(|y| y.to_string())
+        .collect();
     let lines: Vec<(&str, String)> = vec![
         ("year", loaded.cycle.year.to_string()),
         ("status", loaded.cycle.status.clone()),

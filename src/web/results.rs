@@ -34,22 +34,39 @@ fn load_from_db(state: &AppState, year: i32, staff: bool) -> Result<Option<Visib
     if published {
         state.published.keep_run(year, loaded.clone());
     }
-    Ok(Some(Visible { loaded, preview: !published }))
+    Ok(Some(Visible {
+        loaded,
+        preview: !published,
+    }))
 }
 
-async fn visible(state: &web::Data<AppState>, req: &HttpRequest, year: i32) -> Result<Option<Visible>, PageError> {
+async fn visible(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    year: i32,
+) -> Result<Option<Visible>, PageError> {
     if let Some(loaded) = state.published.run(year) {
-        return Ok(Some(Visible { loaded, preview: false }));
+        return Ok(Some(Visible {
+            loaded,
+            preview: false,
+        }));
     }
     // Only a request that carries an admin cookie costs a session lookup.
-    let staff = req.cookie(admin::COOKIE).is_some() && admin::signed_in(state, req).await?.is_some();
+    let staff =
+        req.cookie(admin::COOKIE).is_some() && admin::signed_in(state, req).await?.is_some();
     let s = state.clone();
     Ok(web::block(move || load_from_db(&s, year, staff)).await??)
 }
 
 fn not_found(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, PageError> {
     let data = json!({"title_key": "results-title", "text_key": "results-not-published"});
-    Ok(render::page(state, req, StatusCode::NOT_FOUND, "message", data)?)
+    Ok(render::page(
+        state,
+        req,
+        StatusCode::NOT_FOUND,
+        "message",
+        data,
+    )?)
 }
 
 /// The page data: from the cache for published results, built afresh for previews.
@@ -65,15 +82,25 @@ fn view(state: &AppState, v: &Visible, key: String, build: impl FnOnce() -> Valu
     data
 }
 
-pub async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn index(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
     let s = state.clone();
-    let cycles = web::block(move || s.pool.get().and_then(|mut c| db::cycles::list(&mut c))).await??;
+    let cycles =
+        web::block(move || s.pool.get().and_then(|mut c| db::cycles::list(&mut c))).await??;
     let years: Vec<i32> = cycles
         .iter()
         .filter(|c| c.status() == Status::Published)
         .map(|c| c.year)
         .collect();
-    Ok(render::page(&state, &req, StatusCode::OK, "results_index", json!({"years": years}))?)
+    Ok(render::page(
+        &state,
+        &req,
+        StatusCode::OK,
+        "results_index",
+        json!({"years": years}),
+    )?)
 }
 
 #[derive(serde::Deserialize)]
@@ -93,8 +120,16 @@ pub async fn ranking(
     let lang = super::i18n::lang_of(&req);
     let by = SortBy::parse(query.sort.as_deref());
     let key = format!("ranking:{year}:{lang}:{by:?}");
-    let data = view(&state, &v, key, || results::ranking_view(&v.loaded, lang, by));
-    Ok(render::page(&state, &req, StatusCode::OK, "results_ranking", data)?)
+    let data = view(&state, &v, key, || {
+        results::ranking_view(&v.loaded, lang, by)
+    });
+    Ok(render::page(
+        &state,
+        &req,
+        StatusCode::OK,
+        "results_ranking",
+        data,
+    )?)
 }
 
 /// The unit's published years up to `loaded`'s (and `loaded` itself when it is a preview).
@@ -102,13 +137,21 @@ fn years_of(state: &AppState, loaded: &LoadedRun) -> Result<Vec<YearOf>, db::DbE
     let mut conn = state.pool.get()?;
     let mut years = Vec::new();
     for c in db::cycles::list(&mut conn)? {
-        if c.year > loaded.cycle.year || (c.status() != Status::Published && c.year != loaded.cycle.year) {
+        if c.year > loaded.cycle.year
+            || (c.status() != Status::Published && c.year != loaded.cycle.year)
+        {
             continue;
         }
         if c.year == loaded.cycle.year {
-            years.push(YearOf { year: c.year, result: loaded.result.clone() });
+            years.push(YearOf {
+                year: c.year,
+                result: loaded.result.clone(),
+            });
         } else if let Some(run) = db::runs::current(&mut conn, &c)? {
-            years.push(YearOf { year: c.year, result: db::runs::load(&mut conn, &run, c.year)? });
+            years.push(YearOf {
+                year: c.year,
+                result: db::runs::load(&mut conn, &run, c.year)?,
+            });
         }
     }
     years.sort_by_key(|y| y.year);
@@ -134,7 +177,13 @@ pub async fn scorecard(
     let data = view(&state, &v, key, || {
         results::scorecard::scorecard_view(&v.loaded, &unit, &years, lang).unwrap_or_default()
     });
-    Ok(render::page(&state, &req, StatusCode::OK, "results_unit", data)?)
+    Ok(render::page(
+        &state,
+        &req,
+        StatusCode::OK,
+        "results_unit",
+        data,
+    )?)
 }
 
 pub async fn pci(
@@ -152,14 +201,25 @@ pub async fn pci(
         .unwrap_or_default();
     let lang = super::i18n::lang_of(&req);
     let key = format!("pci:{year}:{lang}");
-    let data = view(&state, &v, key, || results::pci::pci_view(&v.loaded, &links, lang));
-    Ok(render::page(&state, &req, StatusCode::OK, "results_pci", data)?)
+    let data = view(&state, &v, key, || {
+        results::pci::pci_view(&v.loaded, &links, lang)
+    });
+    Ok(render::page(
+        &state,
+        &req,
+        StatusCode::OK,
+        "results_pci",
+        data,
+    )?)
 }
 
 fn download(bytes: Vec<u8>, content_type: &str, filename: String) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
         .body(bytes)
 }
 
@@ -172,7 +232,11 @@ pub async fn ranking_csv(
         return not_found(&state, &req);
     };
     let bytes = results::ranking_csv(&v.loaded).map_err(|e| PageError::Submit(e.to_string()))?;
-    Ok(download(bytes, "text/csv; charset=utf-8", format!("ddci-lang-son-{year}-xep-hang.csv")))
+    Ok(download(
+        bytes,
+        "text/csv; charset=utf-8",
+        format!("ddci-lang-son-{year}-xep-hang.csv"),
+    ))
 }
 
 pub async fn workbook(
@@ -205,18 +269,29 @@ pub async fn package_zip(
     let (s, loaded) = (state.clone(), v.loaded.clone());
     let bytes = web::block(move || -> anyhow::Result<Vec<u8>> {
         let mut conn = s.pool.get()?;
-        Ok(crate::package::zip_files(&results::package_files(&mut conn, &loaded)?)?)
+        Ok(crate::package::zip_files(&results::package_files(
+            &mut conn, &loaded,
+        )?)?)
     })
     .await?
     .map_err(|e| PageError::Submit(e.to_string()))?;
-    Ok(download(bytes, "application/zip", format!("ddci-lang-son-{year}-du-lieu.zip")))
+    Ok(download(
+        bytes,
+        "application/zip",
+        format!("ddci-lang-son-{year}-du-lieu.zip"),
+    ))
 }
 
 /// The method page: docs/method.md, the part in the page's language (with the shared title
 /// and introduction), as HTML.
-pub async fn method(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn method(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
     let lang = super::i18n::lang_of(&req);
-    let html = state.published.view(format!("method:{lang}"), || json!(results::method_html(lang)));
+    let html = state.published.view(format!("method:{lang}"), || {
+        json!(results::method_html(lang))
+    });
     let data = json!({"html": html.as_ref()});
     Ok(render::page(&state, &req, StatusCode::OK, "method", data)?)
 }

@@ -32,17 +32,47 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/survey_review.hbs"),
     ),
     ("admin_nav", include_str!("../../templates/admin_nav.hbs")),
-    ("admin_login", include_str!("../../templates/admin_login.hbs")),
-    ("admin_outcome", include_str!("../../templates/admin_outcome.hbs")),
-    ("admin_confirm", include_str!("../../templates/admin_confirm.hbs")),
-    ("admin_dashboard", include_str!("../../templates/admin_dashboard.hbs")),
-    ("admin_cycle", include_str!("../../templates/admin_cycle.hbs")),
+    (
+        "admin_login",
+        include_str!("../../templates/admin_login.hbs"),
+    ),
+    (
+        "admin_outcome",
+        include_str!("../../templates/admin_outcome.hbs"),
+    ),
+    (
+        "admin_confirm",
+        include_str!("../../templates/admin_confirm.hbs"),
+    ),
+    (
+        "admin_dashboard",
+        include_str!("../../templates/admin_dashboard.hbs"),
+    ),
+    (
+        "admin_cycle",
+        include_str!("../../templates/admin_cycle.hbs"),
+    ),
     ("admin_run", include_str!("../../templates/admin_run.hbs")),
-    ("admin_comments", include_str!("../../templates/admin_comments.hbs")),
-    ("admin_audit", include_str!("../../templates/admin_audit.hbs")),
-    ("admin_users", include_str!("../../templates/admin_users.hbs")),
-    ("results_unit", include_str!("../../templates/results_unit.hbs")),
-    ("results_pci", include_str!("../../templates/results_pci.hbs")),
+    (
+        "admin_comments",
+        include_str!("../../templates/admin_comments.hbs"),
+    ),
+    (
+        "admin_audit",
+        include_str!("../../templates/admin_audit.hbs"),
+    ),
+    (
+        "admin_users",
+        include_str!("../../templates/admin_users.hbs"),
+    ),
+    (
+        "results_unit",
+        include_str!("../../templates/results_unit.hbs"),
+    ),
+    (
+        "results_pci",
+        include_str!("../../templates/results_pci.hbs"),
+    ),
     ("method", include_str!("../../templates/method.hbs")),
 ];
 

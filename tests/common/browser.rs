@@ -7,6 +7,8 @@ pub struct Browser<'a> {
     server: &'a TestServer,
     agent: ureq::Agent,
     pub cookies: std::collections::BTreeMap<String, String>,
+    /// The raw Set-Cookie headers of the last answer (to check their attributes).
+    pub set_cookies: Vec<String>,
 }
 
 impl<'a> Browser<'a> {
@@ -15,7 +17,8 @@ impl<'a> Browser<'a> {
         Browser {
             server,
             agent,
-            pub cookies: Default::default(),
+            cookies: Default::default(),
+            set_cookies: Vec::new(),
         }
     }
 
@@ -28,6 +31,11 @@ impl<'a> Browser<'a> {
     }
 
     pub fn keep(&mut self, response: &ureq::Response) {
+        self.set_cookies = response
+            .all("set-cookie")
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
         for c in response.all("set-cookie") {
             let pair = c.split(';').next().unwrap_or_default();
             if let Some((k, v)) = pair.split_once('=') {
@@ -78,5 +86,69 @@ impl<'a> Browser<'a> {
             .send_form(&all);
         self.finish(result)
     }
-}
 
+    /// A download: (status, Content-Type, Content-Disposition, bytes).
+    pub fn download(&mut self, path: &str) -> (u16, String, String, Vec<u8>) {
+        let result = self
+            .agent
+            .get(&self.server.url(path))
+            .set("cookie", &self.cookie_header())
+            .call();
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        self.keep(&response);
+        let header = |name: &str| response.header(name).unwrap_or_default().to_string();
+        let (status, content_type, disposition) = (
+            response.status(),
+            header("content-type"),
+            header("content-disposition"),
+        );
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).expect("body");
+        (status, content_type, disposition, bytes)
+    }
+
+    /// A form POST like `post`, answering with the body's bytes (for file downloads).
+    pub fn post_download(&mut self, path: &str, fields: &[(&str, &str)]) -> (u16, String, Vec<u8>) {
+        if !self.cookies.contains_key("csrf") {
+            self.get("/");
+        }
+        let token = self.cookies["csrf"].clone();
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        let result = self
+            .agent
+            .post(&self.server.url(path))
+            .set("cookie", &self.cookie_header())
+            .send_form(&all);
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        self.keep(&response);
+        let (status, disposition) = (
+            response.status(),
+            response
+                .header("content-disposition")
+                .unwrap_or_default()
+                .to_string(),
+        );
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut response.into_reader(), &mut bytes).expect("body");
+        (status, disposition, bytes)
+    }
+
+    /// A form POST without any CSRF token.
+    pub fn post_without_token(&mut self, path: &str, fields: &[(&str, &str)]) -> u16 {
+        let result = self
+            .agent
+            .post(&self.server.url(path))
+            .set("cookie", &self.cookie_header())
+            .send_form(fields);
+        self.finish(result).0
+    }
+}

@@ -26,7 +26,10 @@ fn dashboard_data(state: &AppState) -> Result<Value, db::DbError> {
     Ok(json!({"cycles": cycles, "next_year": chrono::Datelike::year(&chrono::Utc::now())}))
 }
 
-pub async fn dashboard(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn dashboard(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
     let user = staff_or_page!(state, req, Need::Staff);
     let s = state.clone();
     let data = web::block(move || dashboard_data(&s)).await??;
@@ -80,7 +83,13 @@ pub async fn show(
     let (s, year, lang) = (state.clone(), *year, i18n::lang_of(&req));
     match web::block(move || cycle_data(&s, year, lang)).await?? {
         Some(data) => admin_page(&state, &req, &user, "admin_cycle", data),
-        None => outcome(&state, &req, &user, Err(anyhow::anyhow!("there is no cycle {year}")), "/admin"),
+        None => outcome(
+            &state,
+            &req,
+            &user,
+            Err(anyhow::anyhow!("there is no cycle {year}")),
+            "/admin",
+        ),
     }
 }
 
@@ -130,7 +139,10 @@ impl ActionForm {
     }
 
     fn closes_on(&self) -> Option<&str> {
-        self.closes_on.as_deref().map(str::trim).filter(|d| !d.is_empty())
+        self.closes_on
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
     }
 
     /// The fields to carry into the confirmation form.
@@ -192,7 +204,13 @@ impl Action {
     }
 }
 
-fn run_action(state: &AppState, user: &User, year: i32, action: Action, form: &ActionForm) -> anyhow::Result<String> {
+fn run_action(
+    state: &AppState,
+    user: &User,
+    year: i32,
+    action: Action,
+    form: &ActionForm,
+) -> anyhow::Result<String> {
     let mut conn = state.pool.get()?;
     let actor = user.username.as_str();
     Ok(match action {
@@ -236,7 +254,10 @@ pub async fn action(
     let back = format!("/admin/cycles/{year}");
     if form.confirm.as_deref() != Some("yes") {
         // Check the parameters before asking to confirm them.
-        if let Err(e) = form.run_options().and_then(|o| o.apply(crate::scoring::Config::default())) {
+        if let Err(e) = form
+            .run_options()
+            .and_then(|o| o.apply(crate::scoring::Config::default()))
+        {
             return outcome(&state, &req, &user, Err(e), &back);
         }
         let data = json!({
@@ -281,7 +302,13 @@ pub async fn create(
         Ok(format!("cycle {} created ({})", c.year, c.status))
     })
     .await?;
-    outcome(&state, &req, &user, result, &format!("/admin/cycles/{year}"))
+    outcome(
+        &state,
+        &req,
+        &user,
+        result,
+        &format!("/admin/cycles/{year}"),
+    )
 }
 
 #[derive(Debug, Deserialize)]
@@ -306,8 +333,9 @@ impl InvitationForm {
         if !given.is_empty() {
             return Ok(given);
         }
-        let n: usize = field(&self.count, "count")?
-            .ok_or_else(|| anyhow::anyhow!("count: give a number of codes or one label per line"))?;
+        let n: usize = field(&self.count, "count")?.ok_or_else(|| {
+            anyhow::anyhow!("count: give a number of codes or one label per line")
+        })?;
         Ok(vec![None; n])
     }
 }
@@ -342,6 +370,12 @@ pub async fn invitations(
                 ))
                 .body(csv))
         }
-        Err(e) => outcome(&state, &req, &user, Err(e), &format!("/admin/cycles/{year}")),
+        Err(e) => outcome(
+            &state,
+            &req,
+            &user,
+            Err(e),
+            &format!("/admin/cycles/{year}"),
+        ),
     }
 }

@@ -54,7 +54,9 @@ enum Verdict {
 fn check(state: &AppState, username: &str, password: &str) -> Result<Verdict, db::DbError> {
     let mut conn = state.pool.get()?;
     let found = db::admin::credentials(&mut conn, username)?;
-    let phc = found.as_ref().map_or(auth::decoy_hash(), |(_, h)| h.as_str());
+    let phc = found
+        .as_ref()
+        .map_or(auth::decoy_hash(), |(_, h)| h.as_str());
     let matches = auth::verify_password(password, phc);
     let Some((user, _)) = found.filter(|_| matches) else {
         db::admin::audit(&mut conn, username, "login.failed", "")?;
@@ -79,7 +81,14 @@ pub async fn submit(
     let next = safe_next(form.next.as_deref());
     let username = form.username.trim().to_string();
     if !state.allow_login(&req, &username) {
-        return login_page(&state, &req, StatusCode::TOO_MANY_REQUESTS, &next, &username, Some("admin-login-throttled"));
+        return login_page(
+            &state,
+            &req,
+            StatusCode::TOO_MANY_REQUESTS,
+            &next,
+            &username,
+            Some("admin-login-throttled"),
+        );
     }
     let (s, name, password) = (state.clone(), username.clone(), form.password.clone());
     match web::block(move || check(&s, &name, &password)).await?? {
@@ -87,7 +96,14 @@ pub async fn submit(
             .cookie(session_cookie(&state, token))
             .insert_header((header::LOCATION, next))
             .finish()),
-        Verdict::Out => login_page(&state, &req, StatusCode::UNAUTHORIZED, &next, &username, Some("admin-login-failed")),
+        Verdict::Out => login_page(
+            &state,
+            &req,
+            StatusCode::UNAUTHORIZED,
+            &next,
+            &username,
+            Some("admin-login-failed"),
+        ),
     }
 }
 

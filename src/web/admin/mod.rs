@@ -30,7 +30,10 @@ pub enum Need {
 }
 
 /// The signed-in account of a request, if any (expired and ended sessions count as none).
-pub async fn signed_in(state: &web::Data<AppState>, req: &HttpRequest) -> Result<Option<User>, PageError> {
+pub async fn signed_in(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+) -> Result<Option<User>, PageError> {
     let Some(token) = session_token(state, req) else {
         return Ok(None);
     };
@@ -54,7 +57,10 @@ pub async fn require(
     let Some(user) = signed_in(state, req).await? else {
         let next = req.path().to_string();
         return Ok(Err(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, format!("/admin/login?next={}", encode(&next))))
+            .insert_header((
+                header::LOCATION,
+                format!("/admin/login?next={}", encode(&next)),
+            ))
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .finish()));
     };
@@ -83,7 +89,11 @@ macro_rules! staff_or_page {
 pub(crate) use staff_or_page;
 
 /// A form POST must carry the CSRF token of its cookie; else 403.
-fn csrf_refused(state: &AppState, req: &HttpRequest, token: Option<&str>) -> Option<Result<HttpResponse, PageError>> {
+fn csrf_refused(
+    state: &AppState,
+    req: &HttpRequest,
+    token: Option<&str>,
+) -> Option<Result<HttpResponse, PageError>> {
     if csrf::verify(req, token) {
         return None;
     }
@@ -139,7 +149,11 @@ fn outcome(
 fn session_token(state: &AppState, req: &HttpRequest) -> Option<String> {
     let mut jar = CookieJar::new();
     jar.add_original(req.cookie(COOKIE)?);
-    let value = jar.signed(&state.cookie_key).get(COOKIE)?.value().to_string();
+    let value = jar
+        .signed(&state.cookie_key)
+        .get(COOKIE)?
+        .value()
+        .to_string();
     (value.len() == 64).then_some(value)
 }
 
@@ -154,7 +168,9 @@ fn session_cookie(state: &AppState, token: String) -> Cookie<'static> {
             .max_age(actix_web::cookie::time::Duration::hours(SESSION_HOURS))
             .finish(),
     );
-    jar.get(COOKIE).cloned().unwrap_or_else(|| Cookie::new(COOKIE, ""))
+    jar.get(COOKIE)
+        .cloned()
+        .unwrap_or_else(|| Cookie::new(COOKIE, ""))
 }
 
 fn end_cookie() -> Cookie<'static> {
@@ -167,7 +183,9 @@ fn end_cookie() -> Cookie<'static> {
 fn encode(path: &str) -> String {
     path.bytes()
         .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -196,7 +214,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/logout", web::post().to(login::logout))
             .route("/cycles", web::post().to(cycles::create))
             .route("/cycles/{year}", web::get().to(cycles::show))
-            .route("/cycles/{year}/invitations", web::post().to(cycles::invitations))
+            .route(
+                "/cycles/{year}/invitations",
+                web::post().to(cycles::invitations),
+            )
             .route("/cycles/{year}/runs/{run}", web::get().to(reports::run))
             .route("/cycles/{year}/comments", web::get().to(reports::comments))
             .route("/cycles/{year}/{action}", web::post().to(cycles::action))

@@ -12,11 +12,22 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 fn fmt(x: Option<f64>, lang: &str) -> String {
-    x.map(|v| if lang == "en" { format!("{v:.2}") } else { results::vi_number(v, 2) })
-        .unwrap_or_default()
+    x.map(|v| {
+        if lang == "en" {
+            format!("{v:.2}")
+        } else {
+            results::vi_number(v, 2)
+        }
+    })
+    .unwrap_or_default()
 }
 
-fn run_data(state: &AppState, year: i32, run_id: i64, lang: &str) -> Result<Option<Value>, db::DbError> {
+fn run_data(
+    state: &AppState,
+    year: i32,
+    run_id: i64,
+    lang: &str,
+) -> Result<Option<Value>, db::DbError> {
     let mut conn = state.pool.get()?;
     let Some(cycle) = db::cycles::find(&mut conn, year)? else {
         return Ok(None);
@@ -29,12 +40,17 @@ fn run_data(state: &AppState, year: i32, run_id: i64, lang: &str) -> Result<Opti
     let catalog = db::cycle_catalog::load(&mut conn, cycle.id, run.config().groups)?;
     let mut current = db::runs::load(&mut conn, &run, year)?;
     results::sort_like_catalog(&mut current, &catalog);
-    let before = previous.as_ref().map(|p| db::runs::load(&mut conn, p, year)).transpose()?;
+    let before = previous
+        .as_ref()
+        .map(|p| db::runs::load(&mut conn, p, year))
+        .transpose()?;
     let rows: Vec<Value> = diff(&current, before.as_ref())
         .iter()
         .map(|d| {
-            let name = catalog.units.iter().find(|u| u.code == d.unit_code)
-                .map_or(d.unit_code.as_str(), |u| if lang == "en" { &u.name_en } else { &u.name_vi });
+            let name = catalog.units.iter().find(|u| u.code == d.unit_code).map_or(
+                d.unit_code.as_str(),
+                |u| if lang == "en" { &u.name_en } else { &u.name_vi },
+            );
             json!({
                 "name": name, "total": fmt(d.total, lang), "rank": d.rank,
                 "previous_total": fmt(d.previous_total, lang), "previous_rank": d.previous_rank,
@@ -73,8 +89,16 @@ fn comments_data(state: &AppState, year: i32, lang: &str) -> Result<Option<Value
     let comments: Vec<Value> = db::monitor::comments(&mut conn, cycle.id)?
         .into_iter()
         .map(|c| {
-            let unit = catalog.units.iter().find(|u| u.code == c.unit_code)
-                .map_or(c.unit_code.clone(), |u| if lang == "en" { u.name_en.clone() } else { u.name_vi.clone() });
+            let unit = catalog.units.iter().find(|u| u.code == c.unit_code).map_or(
+                c.unit_code.clone(),
+                |u| {
+                    if lang == "en" {
+                        u.name_en.clone()
+                    } else {
+                        u.name_vi.clone()
+                    }
+                },
+            );
             json!({"unit": unit, "body": c.body, "day": c.submitted_on})
         })
         .collect();
@@ -94,18 +118,42 @@ pub async fn comments(
     }
 }
 
-pub async fn audit(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn audit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
     let user = staff_or_page!(state, req, Need::Staff);
     let s = state.clone();
-    let entries = web::block(move || s.pool.get().and_then(|mut c| db::admin::audit_log(&mut c, 500))).await??;
-    admin_page(&state, &req, &user, "admin_audit", json!({"entries": entries}))
+    let entries = web::block(move || {
+        s.pool
+            .get()
+            .and_then(|mut c| db::admin::audit_log(&mut c, 500))
+    })
+    .await??;
+    admin_page(
+        &state,
+        &req,
+        &user,
+        "admin_audit",
+        json!({"entries": entries}),
+    )
 }
 
-pub async fn users(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, PageError> {
+pub async fn users(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
     let user = staff_or_page!(state, req, Need::Admin);
     let s = state.clone();
-    let accounts = web::block(move || s.pool.get().and_then(|mut c| db::admin::list_users(&mut c))).await??;
-    admin_page(&state, &req, &user, "admin_users", json!({"accounts": accounts}))
+    let accounts =
+        web::block(move || s.pool.get().and_then(|mut c| db::admin::list_users(&mut c))).await??;
+    admin_page(
+        &state,
+        &req,
+        &user,
+        "admin_users",
+        json!({"accounts": accounts}),
+    )
 }
 
 #[derive(Deserialize)]
