@@ -313,6 +313,39 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
         card.contains(&format!("<span class=\"big\">{total}</span>")),
         "{total}"
     );
+
+    // The three downloads, each parsed back.
+    let (status, content_type, disposition, csv) = visitor.download("/results/2025/xep-hang.csv");
+    assert_eq!(status, 200);
+    assert!(content_type.starts_with("text/csv"), "{content_type}");
+    assert!(
+        disposition.contains("ddci-lang-son-2025-xep-hang.csv"),
+        "{disposition}"
+    );
+    assert!(csv.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
+    let text = String::from_utf8(csv[3..].to_vec()).expect("utf-8");
+    let name = &loaded
+        .catalog
+        .units
+        .iter()
+        .find(|u| u.code == ranked.unit_code)
+        .expect("unit")
+        .name_vi;
+    assert!(
+        text.contains(name.as_str()),
+        "the ranked unit's Vietnamese name"
+    );
+    let (status, content_type, _, xlsx) = visitor.download("/results/2025/ket-qua.xlsx");
+    assert_eq!(status, 200);
+    assert!(content_type.contains("spreadsheetml"), "{content_type}");
+    let book =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(xlsx)).expect("xlsx opens");
+    assert!(calamine::Reader::sheet_names(&book).len() >= 4);
+    let (status, content_type, _, zip) = visitor.download("/results/2025/du-lieu.zip");
+    assert_eq!(status, 200);
+    assert_eq!(content_type, "application/zip");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("zip opens");
+    assert!(archive.by_name("datapackage.json").is_ok());
 }
 
 #[test]

@@ -248,8 +248,21 @@ mod tests {
             "Điểm",
         )
         .expect("chart");
-        assert!(svg.contains(">2024<") && svg.contains(">2025<"));
-        assert!(svg.contains("Tổng"));
+        let labels = texts(&svg);
+        assert!(
+            labels.contains(&"2024") && labels.contains(&"2025"),
+            "{labels:?}"
+        );
+        assert!(!labels.contains(&"2023"), "no label for the padding years");
+        assert!(labels.contains(&"Tổng"));
+    }
+
+    /// The text of every `<text>` element, trimmed.
+    fn texts(svg: &str) -> Vec<&str> {
+        svg.split("<text")
+            .skip(1)
+            .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim()))
+            .collect()
     }
 
     #[test]
