@@ -8,6 +8,9 @@ use common::browser::Browser;
 use common::{ddci, TestDb, TestServer};
 use ddci::db;
 
+/// An admin form: its path, its fields, and whether an analyst may submit it.
+type Action<'a> = (&'a str, &'a [(&'a str, &'a str)], bool);
+
 const PASSWORD: &str = "mật-khẩu-đủ-dài-2025";
 
 fn account(db: &TestDb, name: &str, role: &str) {
@@ -490,11 +493,7 @@ fn formulas_in_catalog_names_stay_text_in_the_workbook() {
         "no cell is a formula"
     );
     let sheet = book.worksheet_range("departments").expect("sheet");
-    let cell = sheet
-        .rows()
-        .find(|r| r[1].to_string() == "DEP_CUC_THUE")
-        .expect("row")[2]
-        .clone();
+    let cell = sheet.rows().find(|r| r[1] == "DEP_CUC_THUE").expect("row")[2].clone();
     assert_eq!(
         cell,
         Data::String("=HYPERLINK(\"http://evil.example\";\"x\")".into()),
@@ -553,7 +552,7 @@ fn each_route_admits_only_whom_it_should() {
         ("/admin/users", false),
     ];
     // (path, fields, analyst may do)
-    let actions: [(&str, &[(&str, &str)], bool); 7] = [
+    let actions: [Action; 7] = [
         ("/admin/cycles", &[("year", "2027")], false),
         ("/admin/cycles/2026/open", &[], false),
         ("/admin/cycles/2026/close", &[], false),

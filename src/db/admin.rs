@@ -67,8 +67,7 @@ pub fn create_user(
 
 /// The account and its password hash, for logging in.
 pub fn credentials(conn: &mut Conn, username: &str) -> Result<Option<(User, String)>, DbError> {
-    Ok(crate::dispatch!(conn, credentials(username))?
-        .map(|(id, name, role, created, hash)| (user((id, name, role, created)), hash)))
+    Ok(crate::dispatch!(conn, credentials(username))?.map(|(row, hash)| (user(row), hash)))
 }
 
 pub fn list_users(conn: &mut Conn) -> Result<Vec<User>, DbError> {
@@ -131,11 +130,11 @@ crate::per_backend! {
         })
     }
 
-    pub(crate) fn credentials(c: &mut Db, username: &str) -> QueryResult<Option<(i64, String, String, String, String)>> {
+    pub(crate) fn credentials(c: &mut Db, username: &str) -> QueryResult<Option<(UserRow, String)>> {
         admin_users::table
             .filter(admin_users::username.eq(username))
-            .select((admin_users::id, admin_users::username, admin_users::role,
-                     admin_users::created_at, admin_users::password_hash))
+            .select(((admin_users::id, admin_users::username, admin_users::role,
+                      admin_users::created_at), admin_users::password_hash))
             .first(c)
             .optional()
     }
