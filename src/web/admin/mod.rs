@@ -197,7 +197,8 @@ fn safe_next(next: Option<&str>) -> String {
         Some(n)
             if (n.starts_with("/admin") || n.starts_with("/results"))
                 && !n.contains("//")
-                && !n.contains('\\') =>
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
         {
             n.to_string()
         }
@@ -237,6 +238,7 @@ mod tests {
         assert_eq!(safe_next(Some("/results/2025")), "/results/2025");
         assert_eq!(safe_next(Some("https://evil.example/admin")), "/admin");
         assert_eq!(safe_next(Some("//evil.example/admin")), "/admin");
+        assert_eq!(safe_next(Some("/admin\r\nSet-Cookie: x=1")), "/admin");
         assert_eq!(safe_next(Some("/admin//evil")), "/admin");
         assert_eq!(safe_next(None), "/admin");
         assert_eq!(encode("/admin/cycles/2025?x"), "/admin/cycles/2025%3Fx");
