@@ -5,6 +5,7 @@
 use super::schema::*;
 use super::{Conn, DbError};
 use diesel::prelude::*;
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 pub use crate::responses::{Channel, NewEvaluation, NewResponse};
@@ -75,20 +76,20 @@ pub fn unpack(packed: &[u8]) -> impl Iterator<Item = (i64, f64)> + '_ {
 /// Inserting responses inside a transaction that the caller holds (the survey's submission
 /// adds its own steps), on either backend's connection.
 pub(crate) trait InsertResponses {
-    fn insert_responses(
+    fn insert_responses<R: Borrow<NewResponse>>(
         &mut self,
         cycle_id: i64,
         ids: &CodeIds,
-        batch: &[NewResponse],
+        batch: &[R],
     ) -> Result<usize, InsertError>;
 }
 
 impl InsertResponses for diesel::SqliteConnection {
-    fn insert_responses(
+    fn insert_responses<R: Borrow<NewResponse>>(
         &mut self,
         cycle_id: i64,
         ids: &CodeIds,
-        batch: &[NewResponse],
+        batch: &[R],
     ) -> Result<usize, InsertError> {
         sqlite::insert_in_tx(self, cycle_id, ids, batch)
     }
@@ -96,11 +97,11 @@ impl InsertResponses for diesel::SqliteConnection {
 
 #[cfg(feature = "postgres")]
 impl InsertResponses for diesel::PgConnection {
-    fn insert_responses(
+    fn insert_responses<R: Borrow<NewResponse>>(
         &mut self,
         cycle_id: i64,
         ids: &CodeIds,
-        batch: &[NewResponse],
+        batch: &[R],
     ) -> Result<usize, InsertError> {
         pg::insert_in_tx(self, cycle_id, ids, batch)
     }
@@ -141,15 +142,16 @@ crate::per_backend! {
     }
 
     /// Inserts inside the caller's transaction (the survey's submission adds its own steps).
-    pub(crate) fn insert_in_tx(
+    pub(crate) fn insert_in_tx<R: Borrow<NewResponse>>(
         c: &mut Db,
         cycle_id: i64,
         ids: &CodeIds,
-        batch: &[NewResponse],
+        batch: &[R],
     ) -> Result<usize, InsertError> {
         let mut answer_rows = Vec::new();
         let mut packed_rows = Vec::new();
         for r in batch {
+            let r = r.borrow();
             let id = random_id();
             insert_response_row(c, cycle_id, id, r)?;
             for e in &r.evaluations {
