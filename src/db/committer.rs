@@ -133,7 +133,13 @@ fn commit(pool: &Pool, jobs: &[Job]) -> Vec<Result<(), SubmitError>> {
     match invitations::submit_batch(&mut conn, &items) {
         Ok(stored) => stored
             .into_iter()
-            .map(|s| if s { Ok(()) } else { Err(SubmitError::AlreadySubmitted) })
+            .map(|s| {
+                if s {
+                    Ok(())
+                } else {
+                    Err(SubmitError::AlreadySubmitted)
+                }
+            })
             .collect(),
         Err(e) => {
             // Nothing of the batch was written; each submission gets its own outcome alone.

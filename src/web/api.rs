@@ -3,13 +3,15 @@
 //! 409, invalid fields 422 (one error per field), oversized bodies 413, floods 429.
 
 use super::AppState;
-use crate::db::{self, invitations::SubmitError};
 use crate::db::responses::CodeIds;
+use crate::db::{self, invitations::SubmitError};
 use crate::responses::{Channel, NewResponse};
-use std::sync::Arc;
 use crate::survey::{codes, submission};
 use actix_web::{error::JsonPayloadError, http::StatusCode, web, HttpRequest, HttpResponse};
 use serde::Serialize;
+use std::sync::Arc;
+
+pub mod questionnaire;
 
 /// Largest accepted body: a full questionnaire is about 10 KB; 256 KB leaves room for comments.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -112,8 +114,12 @@ pub struct Receipt {
         title = "DDCI Lạng Sơn survey API",
         description = "Submit a business's completed DDCI questionnaire (face-to-face interviews on tablets, other tools)."
     ),
-    paths(submit_response),
+    paths(submit_response, questionnaire::questionnaire),
     components(schemas(
+        questionnaire::Questionnaire,
+        questionnaire::UnitOut,
+        questionnaire::QuestionOut,
+        questionnaire::ProfileOut,
         submission::Submission,
         submission::EvaluationInput,
         submission::FieldError,
@@ -215,20 +221,16 @@ fn check(state: &AppState, year: i32, body: &submission::Submission) -> Result<R
         .map_err(ApiError::internal)?;
     // The connection goes back to the pool before the CPU-bound validation.
     drop(conn);
-    let response = submission::validate(
-        &catalog.catalog,
-        body,
-        Channel::Api,
-        &crate::clock::today(),
-    )
-    .map_err(|errors| ApiError {
-        errors,
-        ..ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "some answers are not valid",
-        )
-    })?;
+    let response =
+        submission::validate(&catalog.catalog, body, Channel::Api, &crate::clock::today())
+            .map_err(|errors| ApiError {
+                errors,
+                ..ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    "some answers are not valid",
+                )
+            })?;
     Ok(Ready {
         invitation,
         ids: catalog.ids.clone(),

@@ -35,7 +35,12 @@ pub struct Catalogs {
 impl Catalogs {
     /// The catalog of cycle `cycle_id`, read from the database the first time only.
     pub fn get(&self, conn: &mut Conn, cycle_id: i64) -> Result<Arc<CycleCatalog>, DbError> {
-        if let Some(c) = self.by_cycle.read().ok().and_then(|m| m.get(&cycle_id).cloned()) {
+        if let Some(c) = self
+            .by_cycle
+            .read()
+            .ok()
+            .and_then(|m| m.get(&cycle_id).cloned())
+        {
             return Ok(c);
         }
         let loaded = Arc::new(CycleCatalog {

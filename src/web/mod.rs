@@ -161,6 +161,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/cycles/{year}/responses",
                     web::post().to(api::submit_response),
+                )
+                .route(
+                    "/cycles/{year}/questionnaire",
+                    web::get().to(api::questionnaire::questionnaire),
                 ),
         );
 }

@@ -1,15 +1,15 @@
 //! The questionnaire after the code: profile and choice of units, one block per unit, review,
 //! submit. Every page saves the draft on the server, so the same code resumes anywhere.
 
+use super::catalogs::CycleCatalog;
 use super::pages::PageError;
 use super::{csrf, render, session, AppState};
-use super::catalogs::CycleCatalog;
-use std::sync::Arc;
 use crate::db::{self, cycles::Status, invitations::Invitation};
 use crate::responses::NewResponse;
 use crate::survey::{codes, draft::Draft, submission};
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 mod views;
 
