@@ -33,6 +33,8 @@ struct Job {
 pub struct Committer {
     pool: Pool,
     writer: Option<mpsc::Sender<Job>>,
+    /// Alive as long as the committer: the checkpoint thread stops when it is gone.
+    _alive: Arc<()>,
 }
 
 /// Whether to group commits: `DDCI_GROUP_COMMIT` (true/false, 1/0) or the backend's default.
@@ -49,17 +51,28 @@ impl Committer {
     /// A committer for `pool`; with `group` it starts the writer thread, which ends when the
     /// committer is dropped.
     pub fn start(pool: Pool, group: bool) -> std::io::Result<Committer> {
+        let alive = Arc::new(());
         let writer = if group {
             let (tx, rx) = mpsc::channel();
             let p = pool.clone();
             std::thread::Builder::new()
                 .name("ddci-committer".into())
                 .spawn(move || write_loop(&p, &rx))?;
+            if matches!(pool, Pool::Sqlite(_)) {
+                let (p, token) = (pool.clone(), Arc::downgrade(&alive));
+                std::thread::Builder::new()
+                    .name("ddci-checkpoint".into())
+                    .spawn(move || checkpoint_loop(&p, &token))?;
+            }
             Some(tx)
         } else {
             None
         };
-        Ok(Committer { pool, writer })
+        Ok(Committer {
+            pool,
+            writer,
+            _alive: alive,
+        })
     }
 
     pub fn grouped(&self) -> bool {
@@ -98,8 +111,9 @@ fn stopped() -> SubmitError {
 }
 
 /// The writer: wait for one submission, take every other one already waiting (up to
-/// MAX_BATCH), commit them together, answer each.
+/// MAX_BATCH), commit them together, answer each. It keeps one connection, tuned for writing.
 fn write_loop(pool: &Pool, rx: &mpsc::Receiver<Job>) {
+    let mut conn: Option<Conn> = None;
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -108,7 +122,22 @@ fn write_loop(pool: &Pool, rx: &mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let outcomes = commit(pool, &jobs);
+        if conn.is_none() {
+            conn = writer_connection(pool)
+                .map_err(|e| tracing::error!(error = %e, "no connection for the writer"))
+                .ok();
+        }
+        let outcomes = match conn.as_mut() {
+            Some(c) => commit(c, &jobs),
+            None => jobs.iter().map(|_| Err(stopped())).collect(),
+        };
+        if outcomes
+            .iter()
+            .any(|o| matches!(o, Err(e) if !matches!(e, SubmitError::AlreadySubmitted)))
+        {
+            // After a database error, start again with a fresh connection.
+            conn = None;
+        }
         for (job, outcome) in jobs.into_iter().zip(outcomes) {
             // A request whose client went away no longer waits; its submission is stored.
             let _ = job.reply.send(outcome);
@@ -116,12 +145,37 @@ fn write_loop(pool: &Pool, rx: &mpsc::Receiver<Job>) {
     }
 }
 
+/// The writer's connection. On SQLite: a larger page cache (the answers' B-trees are written
+/// all over, since response ids are random), and no automatic WAL checkpoint — that would run
+/// inside the writer's commit, with every request of the batch waiting; the checkpoint thread
+/// does it instead.
+fn writer_connection(pool: &Pool) -> Result<Conn, DbError> {
+    let mut conn = pool.get()?;
+    if let Conn::Sqlite(c) = &mut conn {
+        use diesel::connection::SimpleConnection;
+        c.batch_execute(
+            "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;",
+        )?;
+    }
+    Ok(conn)
+}
+
+/// Copies the WAL back into the database file a few times a second, without ever blocking
+/// the writer (PASSIVE), so that the WAL stays small while the writer commits.
+fn checkpoint_loop(pool: &Pool, alive: &std::sync::Weak<()>) {
+    use diesel::connection::SimpleConnection;
+    while alive.upgrade().is_some() {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        if let Ok(Conn::Sqlite(mut c)) = pool.get() {
+            if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+                tracing::warn!(error = %e, "WAL checkpoint failed");
+            }
+        }
+    }
+}
+
 /// One outcome per job, in order.
-fn commit(pool: &Pool, jobs: &[Job]) -> Vec<Result<(), SubmitError>> {
-    let mut conn = match pool.get() {
-        Ok(c) => c,
-        Err(e) => return jobs.iter().map(|_| Err(copy_error(&e))).collect(),
-    };
+fn commit(conn: &mut Conn, jobs: &[Job]) -> Vec<Result<(), SubmitError>> {
     let items: Vec<BatchItem<'_>> = jobs
         .iter()
         .map(|j| BatchItem {
@@ -130,7 +184,7 @@ fn commit(pool: &Pool, jobs: &[Job]) -> Vec<Result<(), SubmitError>> {
             response: &j.response,
         })
         .collect();
-    match invitations::submit_batch(&mut conn, &items) {
+    match invitations::submit_batch(conn, &items) {
         Ok(stored) => stored
             .into_iter()
             .map(|s| {
@@ -144,15 +198,11 @@ fn commit(pool: &Pool, jobs: &[Job]) -> Vec<Result<(), SubmitError>> {
         Err(e) => {
             // Nothing of the batch was written; each submission gets its own outcome alone.
             tracing::warn!(error = %e, size = jobs.len(), "group commit failed; storing one by one");
-            jobs.iter().map(|j| alone(&mut conn, j)).collect()
+            jobs.iter().map(|j| alone(conn, j)).collect()
         }
     }
 }
 
 fn alone(conn: &mut Conn, job: &Job) -> Result<(), SubmitError> {
     invitations::submit(conn, &job.invitation, &job.ids, &job.response)
-}
-
-fn copy_error(e: &DbError) -> SubmitError {
-    SubmitError::Db(DbError::Writer(e.to_string()))
 }
