@@ -62,7 +62,9 @@ impl actix_web::ResponseError for ApiError {
     }
 }
 
-/// Body errors as JSON: 413 too large, 415 not JSON, 400 malformed, 422 wrong shape.
+/// Body errors as JSON: 413 too large, 415 not JSON, 400 malformed. The body is read as any
+/// JSON value first, so that every syntax error is a 400, even one after a part of the wrong
+/// shape (`[1, 2`); the shape is checked afterwards (422, `submission_of`).
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(MAX_BODY)
@@ -79,9 +81,6 @@ pub fn json_config() -> web::JsonConfig {
                     "content_type",
                     "send application/json",
                 ),
-                JsonPayloadError::Deserialize(de) if de.is_data() => {
-                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", de.to_string())
-                }
                 other => ApiError::new(StatusCode::BAD_REQUEST, "malformed", other.to_string()),
             };
             api.into()
@@ -155,7 +154,7 @@ pub async fn submit_response(
     state: web::Data<AppState>,
     req: HttpRequest,
     year: web::Path<i32>,
-    body: web::Json<submission::Submission>,
+    body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     if !state.allow_attempt(&req) {
         return Err(ApiError::new(
@@ -164,6 +163,7 @@ pub async fn submit_response(
             "too many attempts; wait a minute",
         ));
     }
+    let body = submission_of(body.into_inner())?;
     let year = year.into_inner();
     let s = state.clone();
     // Look-ups and validation in a worker thread; only the writing goes to the committer.
@@ -183,6 +183,12 @@ pub async fn submit_response(
     // random, and stored nowhere, so it cannot lead back to the response.
     let receipt = codes::generate();
     Ok(HttpResponse::Created().json(Receipt { receipt }))
+}
+
+/// The questionnaire in a well-formed JSON body, or 422 naming what has the wrong shape.
+fn submission_of(body: serde_json::Value) -> Result<submission::Submission, ApiError> {
+    serde_json::from_value(body)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))
 }
 
 /// A submission that passed every check, ready for the committer.
