@@ -66,6 +66,9 @@ pub fn create_user(
 }
 
 /// The account and its password hash, for logging in.
+/// id, username, role, created_at, password hash.
+type CredentialRow = (i64, String, String, String, String);
+
 pub fn credentials(conn: &mut Conn, username: &str) -> Result<Option<(User, String)>, DbError> {
     Ok(crate::dispatch!(conn, credentials(username))?
         .map(|(id, name, role, created, hash)| (user((id, name, role, created)), hash)))
@@ -131,7 +134,7 @@ crate::per_backend! {
         })
     }
 
-    pub(crate) fn credentials(c: &mut Db, username: &str) -> QueryResult<Option<(i64, String, String, String, String)>> {
+    pub(crate) fn credentials(c: &mut Db, username: &str) -> QueryResult<Option<CredentialRow>> {
         admin_users::table
             .filter(admin_users::username.eq(username))
             .select((admin_users::id, admin_users::username, admin_users::role,

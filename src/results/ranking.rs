@@ -64,7 +64,7 @@ fn sorted(loaded: &LoadedRun, kind: &str, by: SortBy, lang: &str) -> Vec<UnitSco
         SortBy::Name => {
             rows.sort_by_cached_key(|s| unit_name(loaded, &s.unit_code, lang).to_lowercase())
         }
-        SortBy::Responses => rows.sort_by(|a, b| b.responses.cmp(&a.responses)),
+        SortBy::Responses => rows.sort_by_key(|r| std::cmp::Reverse(r.responses)),
         SortBy::Change => rows.sort_by(|a, b| {
             let key = |s: &UnitScore| s.total_change.unwrap_or(f64::NEG_INFINITY);
             key(b).total_cmp(&key(a))
