@@ -2,6 +2,9 @@
 //! killed again… Afterwards every submission that was acknowledged with 201 is stored exactly
 //! once, no response lacks an answer, no invitation is marked used without its response (nor
 //! the reverse), and SQLite's integrity check passes. Runs on PostgreSQL too.
+//!
+//! Each submission is complete: three departments and a district, every question answered
+//! (144 answers), so that a response cut short would show.
 
 mod common;
 
@@ -20,15 +23,47 @@ enum Outcome {
     Unknown,
 }
 
-fn body(code: &str) -> String {
-    serde_json::json!({
-        "code": code,
-        "evaluations": [
-            {"unit_code": "DEP_CUC_THUE", "answers": {"DEP_TR01": 4, "DEP_TR02": 3, "DEP_TC01": 5}},
-            {"unit_code": "DIS_HUU_LUNG", "answers": {"DIS_TR01": 2, "DIS_TR02": 4}}
-        ]
-    })
-    .to_string()
+/// Codes submitted in the test, and clients submitting at once.
+const CODES: usize = 6000;
+const CLIENTS: usize = 32;
+
+/// The units rated by every submission.
+const UNITS: [&str; 4] = ["DEP_CUC_THUE", "DEP_KHDT", "DEP_TNMT", "DIS_HUU_LUNG"];
+
+/// A complete questionnaire template: every question of the rated units answered with 1
+/// (valid for every question type); the code is filled in per request.
+fn template(db: &TestDb) -> (serde_json::Value, i64) {
+    let pool = db.pool();
+    let mut conn = pool.get().expect("conn");
+    let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
+    let catalog = db::cycle_catalog::load(&mut conn, cycle.id, vec![]).expect("catalog");
+    let mut answers_per_response = 0;
+    let evaluations: Vec<_> = UNITS
+        .iter()
+        .map(|code| {
+            let unit = catalog.units.iter().find(|u| u.code == *code).expect(code);
+            let answers: serde_json::Map<_, _> = catalog
+                .indicators
+                .iter()
+                .filter(|i| i.kind == unit.kind)
+                .map(|i| (i.code.clone(), serde_json::json!(1)))
+                .collect();
+            answers_per_response += answers.len() as i64;
+            serde_json::json!({"unit_code": code, "answers": answers, "comment": "Thủ tục nhanh"})
+        })
+        .collect();
+    let body = serde_json::json!({
+        "code": "",
+        "profile": {"PROFILE_SIZE": "lt10"},
+        "evaluations": evaluations
+    });
+    (body, answers_per_response)
+}
+
+fn body(template: &serde_json::Value, code: &str) -> String {
+    let mut b = template.clone();
+    b["code"] = serde_json::json!(code);
+    b.to_string()
 }
 
 fn start_server(db: &TestDb) -> (std::process::Child, String) {
@@ -52,20 +87,22 @@ fn start_server(db: &TestDb) -> (std::process::Child, String) {
     (child, base)
 }
 
-/// Submits codes from `queue` with 8 clients until the queue is empty or the server dies
-/// (after `kill_after`, if given). Codes not tried stay in the queue.
+/// Submits codes from `queue` with CLIENTS clients until the queue is empty or the server
+/// dies (after `kill_after`, if given). Codes not tried stay in the queue.
 fn round(
     db: &TestDb,
+    template: &Arc<serde_json::Value>,
     queue: &Arc<Mutex<VecDeque<String>>>,
     kill_after: Option<Duration>,
 ) -> Vec<(String, Outcome)> {
     let (mut server, base) = start_server(db);
     let results = Arc::new(Mutex::new(Vec::new()));
-    let clients: Vec<_> = (0..8)
+    let clients: Vec<_> = (0..CLIENTS)
         .map(|_| {
-            let (queue, results, url) = (
+            let (queue, results, template, url) = (
                 queue.clone(),
                 results.clone(),
+                template.clone(),
                 format!("{base}/api/v1/cycles/2025/responses"),
             );
             std::thread::spawn(move || {
@@ -79,7 +116,7 @@ fn round(
                     let outcome = match agent
                         .post(&url)
                         .set("content-type", "application/json")
-                        .send_string(&body(&code))
+                        .send_string(&body(&template, &code))
                     {
                         Ok(r) if r.status() == 201 => Outcome::Created,
                         Err(ureq::Error::Status(409, _)) => Outcome::AlreadyUsed,
@@ -122,21 +159,26 @@ fn count(conn: &mut db::Conn, sql: &str) -> i64 {
 #[test]
 fn acknowledged_submissions_survive_repeated_sigkill_exactly_once() {
     let db = TestDb::new();
-    let codes = cycle_with_codes(&db, 600);
+    let codes = cycle_with_codes(&db, CODES);
+    let (template, answers_per_response) = template(&db);
+    let template = Arc::new(template);
 
     let queue = Arc::new(Mutex::new(codes.iter().cloned().collect::<VecDeque<_>>()));
     let mut history: HashMap<String, Vec<Outcome>> = HashMap::new();
     let mut kills = 0;
-    for attempt in 0..12 {
-        let kill = (attempt < 4).then(|| Duration::from_millis(150 + 50 * attempt));
-        for (code, outcome) in round(&db, &queue, kill) {
+    for attempt in 0..16 {
+        // Five kills at different points of the load, then rounds until every code is done.
+        let kill = (attempt < 5).then(|| Duration::from_millis(200 + 100 * attempt));
+        let outcomes = round(&db, &template, &queue, kill);
+        // A kill counts when it cut requests off, i.e. when the server was under load.
+        kills += usize::from(outcomes.iter().any(|(_, o)| *o == Outcome::Unknown));
+        for (code, outcome) in outcomes {
             if outcome == Outcome::Unknown {
                 // Retry it later: the answer tells whether the lost request was committed.
                 queue.lock().expect("queue").push_back(code.clone());
             }
             history.entry(code).or_default().push(outcome);
         }
-        kills += usize::from(kill.is_some());
         if queue.lock().expect("queue").is_empty() {
             break;
         }
@@ -145,7 +187,7 @@ fn acknowledged_submissions_survive_repeated_sigkill_exactly_once() {
         queue.lock().expect("queue").is_empty(),
         "every code was eventually answered"
     );
-    assert!(kills >= 3, "the server was killed mid-load several times");
+    assert!(kills >= 5, "the server was killed mid-load several times");
     let lost_in_flight = history
         .values()
         .filter(|h| h.contains(&Outcome::Unknown))
@@ -192,12 +234,32 @@ fn acknowledged_submissions_survive_repeated_sigkill_exactly_once() {
         count(&mut conn, "SELECT COUNT(*) AS n FROM submissions"),
         responses
     );
-    let incomplete = "SELECT COUNT(*) AS n FROM responses r WHERE (SELECT COUNT(*) FROM answers a WHERE a.response_id = r.id) <> 5 OR (SELECT COUNT(*) FROM evaluations e WHERE e.response_id = r.id) <> 2";
+    let incomplete = format!(
+        "SELECT COUNT(*) AS n FROM responses r WHERE \
+         (SELECT COUNT(*) FROM answers a WHERE a.response_id = r.id) <> {answers_per_response} \
+         OR (SELECT COUNT(*) FROM evaluations e WHERE e.response_id = r.id) <> 4 \
+         OR (SELECT COUNT(*) FROM response_profiles p WHERE p.response_id = r.id) <> 1"
+    );
     assert_eq!(
-        count(&mut conn, incomplete),
+        count(&mut conn, &incomplete),
         0,
         "no response without all its answers"
     );
+    assert_eq!(
+        count(&mut conn, "SELECT COUNT(*) AS n FROM comments"),
+        4 * responses,
+        "every comment of every response, none of a lost one"
+    );
+    for (code, h) in &history {
+        if h.contains(&Outcome::Created) {
+            let canonical = ddci::survey::codes::normalize(code).expect("code");
+            let invitation =
+                db::invitations::find_by_hash(&mut conn, &ddci::survey::codes::hash(&canonical))
+                    .expect("lookup")
+                    .expect("invitation");
+            assert_eq!(invitation.status, "submitted", "{code} acknowledged");
+        }
+    }
     if !db.is_postgres() {
         #[derive(diesel::QueryableByName)]
         struct Check {

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 mod admin;
 mod invite;
+mod loadtest;
 mod package;
 mod scoring;
 pub use scoring::RunOptions;
@@ -115,6 +116,10 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Load test of a running server: clients submit complete questionnaires through the JSON
+    /// API (or fetch one page with --get); prints throughput, p50/p95/p99 latency and every
+    /// non-2xx status. Needs no database.
+    Loadtest(loadtest::LoadtestArgs),
     /// Totals, ranks and groups from a table of component scores; CSV `unit,total,rank,group`
     /// on stdout (messages on stderr). Needs no database.
     Rank {
@@ -162,6 +167,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     {
         return scoring::rank(scores, weights, groups.as_deref());
     }
+    // Neither does `loadtest`, which only talks HTTP to a running server.
+    if let Command::Loadtest(args) = &command {
+        return loadtest::run(args);
+    }
     let settings = Settings::from_env()?;
     match command {
         Command::Serve { bind, no_demo } => {
@@ -201,7 +210,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             labels.as_deref(),
             &out,
         ),
-        Command::Rank { .. } => Ok(()),
+        Command::Rank { .. } | Command::Loadtest(_) => Ok(()),
     }
 }
 

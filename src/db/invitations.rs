@@ -54,13 +54,38 @@ pub enum SubmitError {
 /// Stores the response, marks the invitation submitted and deletes its draft — all in one
 /// transaction. The `submissions` primary key makes a second submission fail whatever the
 /// timing (double clicks, two tabs, retried requests).
+/// `ids` are those of the invitation's cycle (`db::responses::code_ids`).
 pub fn submit(
     conn: &mut Conn,
     invitation: &Invitation,
+    ids: &CodeIds,
     response: &NewResponse,
 ) -> Result<(), SubmitError> {
-    let ids = super::responses::code_ids(conn, invitation.cycle_id)?;
-    crate::dispatch!(conn, submit(invitation, &ids, response))
+    crate::dispatch!(conn, submit(invitation, ids, response))
+}
+
+/// One submission of a group commit: its invitation, its cycle's code ids, the response.
+pub struct BatchItem<'a> {
+    pub invitation: &'a Invitation,
+    pub ids: &'a CodeIds,
+    pub response: &'a NewResponse,
+}
+
+/// Stores several submissions in ONE transaction (one durable commit for all of them) and
+/// tells, per submission in order, whether it was stored (`true`) or its code had already been
+/// used (`false`, including a second use of a code within the batch). A used code does not
+/// fail the others: used codes are looked up inside the write transaction, which on SQLite
+/// holds the write lock from its first statement, so nobody can use a code in between. If the
+/// transaction fails anyway (e.g. another PostgreSQL client used a code in between), the error
+/// is returned and the caller retries each submission alone.
+pub fn submit_batch(conn: &mut Conn, items: &[BatchItem<'_>]) -> Result<Vec<bool>, InsertError> {
+    crate::dispatch!(conn, submit_batch(items))
+}
+
+/// Which items of a batch are first uses of their code, given the codes already used.
+fn first_uses(items: &[BatchItem<'_>], used: &[i64]) -> Vec<bool> {
+    let mut seen: std::collections::HashSet<i64> = used.iter().copied().collect();
+    items.iter().map(|i| seen.insert(i.invitation.id)).collect()
 }
 
 fn is_unique_violation(e: &InsertError) -> bool {
@@ -126,6 +151,42 @@ crate::per_backend! {
         let get = |s: &str| rows.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
         let (started, submitted) = (get("started"), get("submitted"));
         Ok((get("issued") + started + submitted, started + submitted, submitted))
+    }
+
+    pub(crate) fn submit_batch(c: &mut Db, items: &[BatchItem<'_>]) -> Result<Vec<bool>, InsertError> {
+        c.write_tx(|c| {
+            let wanted: Vec<i64> = items.iter().map(|i| i.invitation.id).collect();
+            let used: Vec<i64> = submissions::table
+                .filter(submissions::invitation_id.eq_any(&wanted))
+                .select(submissions::invitation_id)
+                .load(c)?;
+            let fresh = first_uses(items, &used);
+            let stored: Vec<&BatchItem<'_>> =
+                items.iter().zip(&fresh).filter(|(_, f)| **f).map(|(i, _)| i).collect();
+            if stored.is_empty() {
+                return Ok(fresh);
+            }
+            let ids: Vec<i64> = stored.iter().map(|i| i.invitation.id).collect();
+            let rows: Vec<_> = ids.iter().map(|id| submissions::invitation_id.eq(*id)).collect();
+            diesel::insert_into(submissions::table).values(&rows).execute(c)?;
+            diesel::update(invitations::table.filter(invitations::id.eq_any(&ids)))
+                .set(invitations::status.eq("submitted"))
+                .execute(c)?;
+            diesel::delete(drafts::table.filter(drafts::invitation_id.eq_any(&ids))).execute(c)?;
+            // Responses go in per cycle (normally a batch has one): answers of all of them in
+            // a few multi-row statements.
+            let mut cycles: Vec<i64> = stored.iter().map(|i| i.invitation.cycle_id).collect();
+            cycles.dedup();
+            cycles.sort_unstable();
+            cycles.dedup();
+            for cycle in cycles {
+                let of_cycle: Vec<&BatchItem<'_>> =
+                    stored.iter().copied().filter(|i| i.invitation.cycle_id == cycle).collect();
+                let responses: Vec<&NewResponse> = of_cycle.iter().map(|i| i.response).collect();
+                c.insert_responses(cycle, of_cycle[0].ids, &responses)?;
+            }
+            Ok(fresh)
+        })
     }
 
     pub(crate) fn submit(

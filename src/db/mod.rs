@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod committer;
 pub mod cycle_catalog;
 pub mod cycles;
 pub mod drafts;
@@ -150,6 +151,9 @@ pub enum DbError {
     Pool(#[from] diesel::r2d2::PoolError),
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
+    /// The submission writer (group commit) or a worker thread is gone.
+    #[error("submissions cannot be stored now: {0}")]
+    Writer(String),
 }
 
 /// Pragmas for every SQLite connection: WAL for concurrent readers, foreign keys enforced,

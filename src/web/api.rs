@@ -3,11 +3,15 @@
 //! 409, invalid fields 422 (one error per field), oversized bodies 413, floods 429.
 
 use super::AppState;
+use crate::db::responses::CodeIds;
 use crate::db::{self, invitations::SubmitError};
-use crate::responses::Channel;
+use crate::responses::{Channel, NewResponse};
 use crate::survey::{codes, submission};
 use actix_web::{error::JsonPayloadError, http::StatusCode, web, HttpRequest, HttpResponse};
 use serde::Serialize;
+use std::sync::Arc;
+
+pub mod questionnaire;
 
 /// Largest accepted body: a full questionnaire is about 10 KB; 256 KB leaves room for comments.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -58,7 +62,9 @@ impl actix_web::ResponseError for ApiError {
     }
 }
 
-/// Body errors as JSON: 413 too large, 415 not JSON, 400 malformed, 422 wrong shape.
+/// Body errors as JSON: 413 too large, 415 not JSON, 400 malformed. The body is read as any
+/// JSON value first, so that every syntax error is a 400, even one after a part of the wrong
+/// shape (`[1, 2`); the shape is checked afterwards (422, `submission_of`).
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default()
         .limit(MAX_BODY)
@@ -75,13 +81,23 @@ pub fn json_config() -> web::JsonConfig {
                     "content_type",
                     "send application/json",
                 ),
-                JsonPayloadError::Deserialize(de) if de.is_data() => {
-                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", de.to_string())
-                }
                 other => ApiError::new(StatusCode::BAD_REQUEST, "malformed", other.to_string()),
             };
             api.into()
         })
+}
+
+/// Path errors as JSON too: a year that is not a number (or out of range) names no survey,
+/// so it is the documented 404 with an `ApiError` body rather than actix's plain text.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|e, _req| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "unknown_survey",
+            format!("no survey has this year: {e}"),
+        )
+        .into()
+    })
 }
 
 /// Proof of participation for the respondent; stored nowhere, linked to nothing.
@@ -97,8 +113,12 @@ pub struct Receipt {
         title = "DDCI Lạng Sơn survey API",
         description = "Submit a business's completed DDCI questionnaire (face-to-face interviews on tablets, other tools)."
     ),
-    paths(submit_response),
+    paths(submit_response, questionnaire::questionnaire),
     components(schemas(
+        questionnaire::Questionnaire,
+        questionnaire::UnitOut,
+        questionnaire::QuestionOut,
+        questionnaire::ProfileOut,
         submission::Submission,
         submission::EvaluationInput,
         submission::FieldError,
@@ -122,7 +142,7 @@ pub async fn openapi() -> HttpResponse {
     responses(
         (status = 201, description = "Stored", body = Receipt),
         (status = 400, description = "Malformed JSON", body = ApiError),
-        (status = 404, description = "Unknown invitation code for this year", body = ApiError),
+        (status = 404, description = "Unknown invitation code for this year, or a year that is not a number", body = ApiError),
         (status = 409, description = "Code already used, or the survey is not open", body = ApiError),
         (status = 413, description = "Body too large", body = ApiError),
         (status = 415, description = "Not JSON", body = ApiError),
@@ -134,7 +154,7 @@ pub async fn submit_response(
     state: web::Data<AppState>,
     req: HttpRequest,
     year: web::Path<i32>,
-    body: web::Json<submission::Submission>,
+    body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     if !state.allow_attempt(&req) {
         return Err(ApiError::new(
@@ -143,18 +163,42 @@ pub async fn submit_response(
             "too many attempts; wait a minute",
         ));
     }
+    let body = submission_of(body.into_inner())?;
     let year = year.into_inner();
     let s = state.clone();
-    web::block(move || store(&s, year, &body))
+    // Look-ups and validation in a worker thread; only the writing goes to the committer.
+    let ready = web::block(move || check(&s, year, &body))
         .await
         .map_err(ApiError::internal)??;
-    // A receipt the respondent can keep: random, and stored nowhere, so it cannot lead back
-    // to the response.
+    match state
+        .committer
+        .submit(ready.invitation, ready.ids, ready.response)
+        .await
+    {
+        Ok(()) => {}
+        Err(SubmitError::AlreadySubmitted) => return Err(used_code()),
+        Err(e) => return Err(ApiError::internal(e)),
+    }
+    // Sent only now that the submission is committed. A receipt the respondent can keep:
+    // random, and stored nowhere, so it cannot lead back to the response.
     let receipt = codes::generate();
     Ok(HttpResponse::Created().json(Receipt { receipt }))
 }
 
-fn store(state: &AppState, year: i32, body: &submission::Submission) -> Result<(), ApiError> {
+/// The questionnaire in a well-formed JSON body, or 422 naming what has the wrong shape.
+fn submission_of(body: serde_json::Value) -> Result<submission::Submission, ApiError> {
+    serde_json::from_value(body)
+        .map_err(|e| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string()))
+}
+
+/// A submission that passed every check, ready for the committer.
+struct Ready {
+    invitation: db::invitations::Invitation,
+    ids: Arc<CodeIds>,
+    response: NewResponse,
+}
+
+fn check(state: &AppState, year: i32, body: &submission::Submission) -> Result<Ready, ApiError> {
     let mut conn = state.pool.get().map_err(ApiError::internal)?;
     // Hash and look up even a malformed code, so an unknown code takes as long as a known one.
     let canonical = codes::normalize(&body.code).unwrap_or_default();
@@ -177,22 +221,27 @@ fn store(state: &AppState, year: i32, body: &submission::Submission) -> Result<(
             format!("the {year} survey is not open"),
         ));
     }
-    let catalog =
-        db::cycle_catalog::load(&mut conn, cycle.id, vec![]).map_err(ApiError::internal)?;
-    let response = submission::validate(&catalog, body, Channel::Api, &crate::clock::today())
-        .map_err(|errors| ApiError {
-            errors,
-            ..ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                "some answers are not valid",
-            )
-        })?;
-    match db::invitations::submit(&mut conn, &invitation, &response) {
-        Ok(()) => Ok(()),
-        Err(SubmitError::AlreadySubmitted) => Err(used_code()),
-        Err(e) => Err(ApiError::internal(e)),
-    }
+    let catalog = state
+        .catalogs
+        .get(&mut conn, cycle.id)
+        .map_err(ApiError::internal)?;
+    // The connection goes back to the pool before the CPU-bound validation.
+    drop(conn);
+    let response =
+        submission::validate(&catalog.catalog, body, Channel::Api, &crate::clock::today())
+            .map_err(|errors| ApiError {
+                errors,
+                ..ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    "some answers are not valid",
+                )
+            })?;
+    Ok(Ready {
+        invitation,
+        ids: catalog.ids.clone(),
+        response,
+    })
 }
 
 fn unknown_code() -> ApiError {

@@ -3,6 +3,7 @@
 pub mod admin;
 mod api;
 mod cache;
+mod catalogs;
 mod csrf;
 pub mod i18n;
 mod pages;
@@ -46,6 +47,10 @@ pub struct AppState {
     public_url: String,
     /// Published results, kept in memory once read.
     published: cache::Published,
+    /// Catalogs of cycles, kept in memory once read (they never change).
+    catalogs: catalogs::Catalogs,
+    /// Stores submissions (grouping them into shared commits on SQLite).
+    committer: crate::db::committer::Committer,
 }
 
 /// Login attempts per client address, and per user name, per minute: enough for typing
@@ -64,6 +69,9 @@ impl AppState {
             .unwrap_or_else(|_| "http://127.0.0.1:8080".into())
             .trim_end_matches('/')
             .to_string();
+        let group = crate::db::committer::group_commit_wanted(&pool);
+        let committer = crate::db::committer::Committer::start(pool.clone(), group)
+            .map_err(|e| crate::db::DbError::Writer(e.to_string()))?;
         Ok(AppState {
             cookie_key: session::load_key(&pool)?,
             pool,
@@ -74,6 +82,8 @@ impl AppState {
             secure_cookies: public_url.starts_with("https://"),
             public_url,
             published: cache::Published::default(),
+            catalogs: catalogs::Catalogs::default(),
+            committer,
         })
     }
 
@@ -146,10 +156,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/v1")
                 .app_data(api::json_config())
+                .app_data(api::path_config())
                 .route("/openapi.json", web::get().to(api::openapi))
                 .route(
                     "/cycles/{year}/responses",
                     web::post().to(api::submit_response),
+                )
+                .route(
+                    "/cycles/{year}/questionnaire",
+                    web::get().to(api::questionnaire::questionnaire),
                 ),
         );
 }

@@ -1,13 +1,15 @@
 //! The questionnaire after the code: profile and choice of units, one block per unit, review,
 //! submit. Every page saves the draft on the server, so the same code resumes anywhere.
 
+use super::catalogs::CycleCatalog;
 use super::pages::PageError;
 use super::{csrf, render, session, AppState};
-use crate::catalog::SeedCatalog;
 use crate::db::{self, cycles::Status, invitations::Invitation};
+use crate::responses::NewResponse;
 use crate::survey::{codes, draft::Draft, submission};
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 mod views;
 
@@ -24,7 +26,7 @@ macro_rules! respondent_or_page {
 /// Who is answering: the invitation of the session cookie, its open cycle's catalog, the draft.
 struct Respondent {
     invitation: Invitation,
-    catalog: SeedCatalog,
+    catalog: Arc<CycleCatalog>,
     draft: Draft,
 }
 
@@ -39,7 +41,7 @@ fn respondent(state: &AppState, invitation_id: i64) -> Result<Option<Respondent>
     if invitation.status == "submitted" || open.is_none() {
         return Ok(None);
     }
-    let catalog = db::cycle_catalog::load(&mut conn, invitation.cycle_id, vec![])?;
+    let catalog = state.catalogs.get(&mut conn, invitation.cycle_id)?;
     let draft = db::drafts::load(&mut conn, invitation.id)?;
     Ok(Some(Respondent {
         invitation,
@@ -232,25 +234,19 @@ pub async fn review(
     )?)
 }
 
-/// Stores the questionnaire exactly once (the same transaction and constraint as the API).
-fn store(
-    state: &AppState,
-    r: &Respondent,
-) -> Result<Result<(), Vec<submission::FieldError>>, db::invitations::SubmitError> {
+/// The questionnaire as a response to store, or its field errors.
+fn checked(r: &Respondent) -> Result<NewResponse, Vec<submission::FieldError>> {
     let s = r.draft.to_submission(&r.catalog, "");
-    let response = match submission::validate(
+    submission::validate(
         &r.catalog,
         &s,
         crate::responses::Channel::Web,
         &crate::clock::today(),
-    ) {
-        Ok(response) => response,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let mut conn = state.pool.get()?;
-    db::invitations::submit(&mut conn, &r.invitation, &response).map(Ok)
+    )
 }
 
+/// Stores the questionnaire exactly once, through the same committer, transaction and
+/// constraint as the API; the thank-you page is sent only once it is committed.
 pub async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -263,13 +259,15 @@ pub async fn submit(
     if r.draft.next_unit().is_some() || r.draft.units.is_empty() {
         return Ok(redirect(&next_page(&r.draft)));
     }
-    let s = state.clone();
-    let outcome = web::block(move || store(&s, &r)).await?;
+    let Ok(response) = checked(&r) else {
+        return Ok(redirect("/survey/review"));
+    };
+    let ids = r.catalog.ids.clone();
+    let outcome = state.committer.submit(r.invitation, ids, response).await;
     let data = match outcome {
-        Ok(Ok(())) => {
+        Ok(()) => {
             json!({"title_key": "thanks-title", "text_key": "thanks-text", "receipt": codes::generate()})
         }
-        Ok(Err(_)) => return Ok(redirect("/survey/review")),
         Err(db::invitations::SubmitError::AlreadySubmitted) => {
             json!({"title_key": "survey-title", "text_key": "error-code-used"})
         }

@@ -1,0 +1,208 @@
+//! Group commit of submissions. With `synchronous=FULL`, every SQLite commit waits for the disk
+//! (fsync of the WAL), and only one writer can commit at a time; one transaction per
+//! submission caps the rate at what the disk can sync (a single writer reaches about 730
+//! transactions/s on the project's machine). Here one writer thread takes every submission
+//! waiting, writes them all in ONE transaction, and only then answers each waiting request:
+//! a 201 is never sent before its submission is durably committed.
+//!
+//! Validation, code look-ups and the cycle's ids happen before, in the request's own thread,
+//! so the writer does nothing but write. `DDCI_GROUP_COMMIT` turns it on or off; it is on for
+//! SQLite and off for PostgreSQL, where several connections commit in parallel and
+//! per-request transactions scale better.
+
+use super::invitations::{self, BatchItem, Invitation, SubmitError};
+use super::responses::CodeIds;
+use super::{Conn, DbError, Pool};
+use crate::responses::NewResponse;
+use std::sync::{mpsc, Arc};
+
+/// Largest number of submissions written in one transaction. Larger batches add little
+/// throughput (the fsync is already shared) but make the first request of a batch wait for
+/// the writes of all the others.
+const MAX_BATCH: usize = 48;
+
+/// A submission for the writer, and where to send its outcome.
+struct Job {
+    invitation: Invitation,
+    ids: Arc<CodeIds>,
+    response: NewResponse,
+    reply: tokio::sync::oneshot::Sender<Result<(), SubmitError>>,
+}
+
+/// Stores submissions: through the writer thread (group commit) or directly.
+pub struct Committer {
+    pool: Pool,
+    writer: Option<mpsc::Sender<Job>>,
+    /// Alive as long as the committer: the checkpoint thread stops when it is gone.
+    _alive: Arc<()>,
+}
+
+/// Whether to group commits: `DDCI_GROUP_COMMIT` (true/false, 1/0) or the backend's default.
+pub fn group_commit_wanted(pool: &Pool) -> bool {
+    let default = matches!(pool, Pool::Sqlite(_));
+    match std::env::var("DDCI_GROUP_COMMIT").as_deref().map(str::trim) {
+        Ok("1" | "true" | "on" | "yes") => true,
+        Ok("0" | "false" | "off" | "no") => false,
+        _ => default,
+    }
+}
+
+impl Committer {
+    /// A committer for `pool`; with `group` it starts the writer thread, which ends when the
+    /// committer is dropped.
+    pub fn start(pool: Pool, group: bool) -> std::io::Result<Committer> {
+        let alive = Arc::new(());
+        let writer = if group {
+            let (tx, rx) = mpsc::channel();
+            let p = pool.clone();
+            std::thread::Builder::new()
+                .name("ddci-committer".into())
+                .spawn(move || write_loop(&p, &rx))?;
+            if matches!(pool, Pool::Sqlite(_)) {
+                let (p, token) = (pool.clone(), Arc::downgrade(&alive));
+                std::thread::Builder::new()
+                    .name("ddci-checkpoint".into())
+                    .spawn(move || checkpoint_loop(&p, &token))?;
+            }
+            Some(tx)
+        } else {
+            None
+        };
+        Ok(Committer {
+            pool,
+            writer,
+            _alive: alive,
+        })
+    }
+
+    pub fn grouped(&self) -> bool {
+        self.writer.is_some()
+    }
+
+    /// Stores one submission exactly once; returns when it is durably committed (or refused).
+    pub async fn submit(
+        &self,
+        invitation: Invitation,
+        ids: Arc<CodeIds>,
+        response: NewResponse,
+    ) -> Result<(), SubmitError> {
+        let Some(writer) = &self.writer else {
+            let pool = self.pool.clone();
+            return actix_web::web::block(move || {
+                invitations::submit(&mut pool.get()?, &invitation, &ids, &response)
+            })
+            .await
+            .map_err(|e| SubmitError::Db(DbError::Writer(e.to_string())))?;
+        };
+        let (reply, outcome) = tokio::sync::oneshot::channel();
+        let job = Job {
+            invitation,
+            ids,
+            response,
+            reply,
+        };
+        writer.send(job).map_err(|_| stopped())?;
+        outcome.await.map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> SubmitError {
+    SubmitError::Db(DbError::Writer("the writer thread has stopped".into()))
+}
+
+/// The writer: wait for one submission, take every other one already waiting (up to
+/// MAX_BATCH), commit them together, answer each. It keeps one connection, tuned for writing.
+fn write_loop(pool: &Pool, rx: &mpsc::Receiver<Job>) {
+    let mut conn: Option<Conn> = None;
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        if conn.is_none() {
+            conn = writer_connection(pool)
+                .map_err(|e| tracing::error!(error = %e, "no connection for the writer"))
+                .ok();
+        }
+        let outcomes = match conn.as_mut() {
+            Some(c) => commit(c, &jobs),
+            None => jobs.iter().map(|_| Err(stopped())).collect(),
+        };
+        if outcomes
+            .iter()
+            .any(|o| matches!(o, Err(e) if !matches!(e, SubmitError::AlreadySubmitted)))
+        {
+            // After a database error, start again with a fresh connection.
+            conn = None;
+        }
+        for (job, outcome) in jobs.into_iter().zip(outcomes) {
+            // A request whose client went away no longer waits; its submission is stored.
+            let _ = job.reply.send(outcome);
+        }
+    }
+}
+
+/// The writer's connection. On SQLite: a larger page cache (the answers' B-trees are written
+/// all over, since response ids are random), and no automatic WAL checkpoint — that would run
+/// inside the writer's commit, with every request of the batch waiting; the checkpoint thread
+/// does it instead.
+fn writer_connection(pool: &Pool) -> Result<Conn, DbError> {
+    let mut conn = pool.get()?;
+    if let Conn::Sqlite(c) = &mut conn {
+        use diesel::connection::SimpleConnection;
+        c.batch_execute(
+            "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;",
+        )?;
+    }
+    Ok(conn)
+}
+
+/// Copies the WAL back into the database file a few times a second, without ever blocking
+/// the writer (PASSIVE), so that the WAL stays small while the writer commits.
+fn checkpoint_loop(pool: &Pool, alive: &std::sync::Weak<()>) {
+    use diesel::connection::SimpleConnection;
+    while alive.upgrade().is_some() {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        if let Ok(Conn::Sqlite(mut c)) = pool.get() {
+            if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+                tracing::warn!(error = %e, "WAL checkpoint failed");
+            }
+        }
+    }
+}
+
+/// One outcome per job, in order.
+fn commit(conn: &mut Conn, jobs: &[Job]) -> Vec<Result<(), SubmitError>> {
+    let items: Vec<BatchItem<'_>> = jobs
+        .iter()
+        .map(|j| BatchItem {
+            invitation: &j.invitation,
+            ids: &j.ids,
+            response: &j.response,
+        })
+        .collect();
+    match invitations::submit_batch(conn, &items) {
+        Ok(stored) => stored
+            .into_iter()
+            .map(|s| {
+                if s {
+                    Ok(())
+                } else {
+                    Err(SubmitError::AlreadySubmitted)
+                }
+            })
+            .collect(),
+        Err(e) => {
+            // Nothing of the batch was written; each submission gets its own outcome alone.
+            tracing::warn!(error = %e, size = jobs.len(), "group commit failed; storing one by one");
+            jobs.iter().map(|j| alone(conn, j)).collect()
+        }
+    }
+}
+
+fn alone(conn: &mut Conn, job: &Job) -> Result<(), SubmitError> {
+    invitations::submit(conn, &job.invitation, &job.ids, &job.response)
+}
