@@ -39,7 +39,8 @@ year=$(date -u +%Y); last=$((year - 1))
 "$bin" serve --no-demo --bind "127.0.0.1:$PORT" 2>"$work/server.log" &
 server=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
-echo "== backend: ${PG_URL:+postgres}${PG_URL:-sqlite}, group commit: ${DDCI_GROUP_COMMIT:-default}, $(nproc) cores"
+backend=sqlite; [[ -n "${PG_URL:-}" ]] && backend=postgres
+echo "== backend: $backend, group commit: ${DDCI_GROUP_COMMIT:-default}, $(nproc) cores"
 echo "== submissions: $C clients, $D s"
 /usr/bin/time -f "load generator: %P CPU" "$bin" loadtest --url "http://127.0.0.1:$PORT" --codes "$work/codes.csv" --cycle "$year" \
   --concurrency "$C" --duration "$D"

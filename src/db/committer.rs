@@ -149,6 +149,8 @@ fn write_loop(pool: &Pool, rx: &mpsc::Receiver<Job>) {
 /// all over, since response ids are random), and no automatic WAL checkpoint — that would run
 /// inside the writer's commit, with every request of the batch waiting; the checkpoint thread
 /// does it instead.
+// Without the `postgres` feature, `Conn` has only the SQLite variant.
+#[allow(irrefutable_let_patterns)]
 fn writer_connection(pool: &Pool) -> Result<Conn, DbError> {
     let mut conn = pool.get()?;
     if let Conn::Sqlite(c) = &mut conn {
