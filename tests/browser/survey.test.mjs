@@ -4,47 +4,11 @@
 // the `ddci` binary; DDCI_BIN names it.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-const BIN = process.env.DDCI_BIN ?? "/var/cache/ddci-target/debug/ddci";
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-
-function ddci(env, ...args) {
-  return execFileSync(BIN, args, { env: { ...process.env, ...env, RUST_LOG: "warn" } }).toString();
-}
-
-async function startServer(env) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const server = spawn(BIN, ["serve", "--no-demo", "--bind", `127.0.0.1:${port}`], {
-    env: { ...process.env, ...env, RUST_LOG: "warn" },
-    stdio: "ignore",
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return { server, base };
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  server.kill();
-  throw new Error("ddci serve did not start");
-}
-
-/** axe-core on the current page: the serious and critical violations. */
-async function seriousViolations(page) {
-  await page.addScriptTag({ content: AXE });
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-}
+import { CHROMIUM, CHROMIUM_ARGS, ddci, seriousViolations, startServer } from "./server.mjs";
 
 async function checkPage(page, name) {
   assert.deepEqual(await seriousViolations(page), [], `${name}: accessibility`);
@@ -61,8 +25,7 @@ test("a business answers the survey on a phone-sized browser, accessibly, exactl
   const { server, base } = await startServer(env);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: CHROMIUM_ARGS,
   });
   try {
     // The axe script is injected inline, which the site's CSP (rightly) forbids.
