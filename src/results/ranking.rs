@@ -18,7 +18,23 @@ pub(crate) fn fmt(x: Option<f64>, lang: &str, decimals: usize) -> String {
 }
 
 /// Ranked units first by rank (ties by code), then unranked units by code.
-fn ordered(scores: &[UnitScore], kind: &str) -> Vec<UnitScore> {
+/// The ranking's columns, shared by the CSV (after its `kind` column) and the workbook's sheets.
+pub(super) const RANKING_COLUMNS: [&str; 11] = [
+    "rank",
+    "unit_code",
+    "unit_name_vi",
+    "unit_name_en",
+    "total",
+    "total_ci_low",
+    "total_ci_high",
+    "group",
+    "responses",
+    "total_change",
+    "rank_change",
+];
+
+/// One kind's scores, ranked units first by rank, then unranked ones by code.
+pub(super) fn ordered(scores: &[UnitScore], kind: &str) -> Vec<UnitScore> {
     let mut rows: Vec<UnitScore> = scores.iter().filter(|s| s.kind == kind).cloned().collect();
     rows.sort_by(|a, b| {
         (a.rank.is_none(), a.rank, &a.unit_code).cmp(&(b.rank.is_none(), b.rank, &b.unit_code))
@@ -151,20 +167,7 @@ pub fn ranking_view(loaded: &LoadedRun, lang: &str, by: SortBy) -> Value {
 /// the decimal point, every text cell spreadsheet-safe.
 pub fn ranking_csv(loaded: &LoadedRun) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record([
-        "kind",
-        "rank",
-        "unit_code",
-        "unit_name_vi",
-        "unit_name_en",
-        "total",
-        "total_ci_low",
-        "total_ci_high",
-        "group",
-        "responses",
-        "total_change",
-        "rank_change",
-    ])?;
+    w.write_record(std::iter::once("kind").chain(RANKING_COLUMNS))?;
     for k in &loaded.catalog.kinds {
         for s in ordered(&loaded.result.scores, &k.code) {
             let unit = loaded.catalog.units.iter().find(|u| u.code == s.unit_code);

@@ -3,6 +3,7 @@
 //! numbers; text is always a text cell, and text that a spreadsheet would take for a formula
 //! also carries Excel's quote prefix, so it stays text even when edited or re-saved.
 
+use super::ranking::{ordered, RANKING_COLUMNS};
 use super::LoadedRun;
 use crate::package::csvfmt::safe_text;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
@@ -76,32 +77,13 @@ fn kind_sheet(
         .iter()
         .filter(|c| c.kind == kind.code)
         .collect();
-    let mut names: Vec<String> = [
-        "rank",
-        "unit_code",
-        "unit_name_vi",
-        "unit_name_en",
-        "total",
-        "total_ci_low",
-        "total_ci_high",
-        "group",
-        "responses",
-        "total_change",
-        "rank_change",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut names: Vec<String> = RANKING_COLUMNS.iter().map(|s| s.to_string()).collect();
     names.extend(components.iter().map(|c| c.code.clone()));
     cells.headers(ws, &names)?;
-    let mut rows: Vec<_> = loaded
-        .result
-        .scores
+    for (i, s) in ordered(&loaded.result.scores, &kind.code)
         .iter()
-        .filter(|s| s.kind == kind.code)
-        .collect();
-    rows.sort_by_key(|s| (s.rank.is_none(), s.rank, s.unit_code.clone()));
-    for (i, s) in rows.iter().enumerate() {
+        .enumerate()
+    {
         let r = i as u32 + 1;
         let unit = loaded.catalog.units.iter().find(|u| u.code == s.unit_code);
         if let Some(rank) = s.rank {
