@@ -2,7 +2,9 @@
 # API fuzzing: schemathesis generates requests from /api/v1/openapi.json (valid and invalid
 # ones) against a server on a fresh SQLite database with a demo cycle, and fails on any 5xx,
 # any status the document does not list, or any response that breaks its documented schema.
-# Bounded in time (FUZZ_SECONDS, default 90). Installs schemathesis in its own venv.
+# Generated submissions carry real invitation codes (.ci/fuzz_hooks.py) so that they reach the
+# answer checks and storage, not only the code look-up. Bounded in time (FUZZ_SECONDS, default
+# 90); FUZZ_KEEP=FILE keeps the server's request log. Installs schemathesis in its own venv.
 #   bash .ci/fuzz-api.sh            (after a `cargo build`; uses $CARGO_TARGET_DIR/debug/ddci)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +28,7 @@ work="$(mktemp -d)"
 server=""
 cleanup() {
   [[ -n "$server" ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
-  rm -rf "$work"
+  [[ -n "${FUZZ_KEEP:-}" ]] && cp "$work/server.log" "$FUZZ_KEEP"; rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -37,7 +39,9 @@ server_log="warn,actix_web::middleware::logger=info"
 # Rate limiting would answer 429 (documented) to most requests; fuzzing wants the real paths.
 export DDCI_CODE_ATTEMPTS_PER_MINUTE=1000000
 "$bin" demo --cycle 2025 --responses 100 --seed 1 >/dev/null 2>&1
-"$bin" invite --cycle 2025 --count 50 --out "$work/codes.csv" 2>/dev/null
+"$bin" invite --cycle 2025 --count 300 --out "$work/codes.csv" 2>/dev/null
+# Generated bodies carry these real codes (.ci/fuzz_hooks.py), so they get past the look-up.
+export DDCI_FUZZ_CODES="$work/codes.csv" SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH="$PWD/.ci"
 RUST_LOG="$server_log" "$bin" serve --no-demo --bind "127.0.0.1:$port" 2>"$work/server.log" &
 server=$!
 base="http://127.0.0.1:$port"
