@@ -2,8 +2,9 @@
 # API fuzzing: schemathesis generates requests from /api/v1/openapi.json (valid and invalid
 # ones) against a server on a fresh SQLite database with a demo cycle, and fails on any 5xx,
 # any status the document does not list, or any response that breaks its documented schema.
-# Generated submissions carry real invitation codes (.ci/fuzz_hooks.py) so that they reach the
-# answer checks and storage, not only the code look-up. Bounded in time (FUZZ_SECONDS, default
+# Generated submissions carry real invitation codes and the cycle's real unit and question codes
+# (.ci/fuzz_hooks.py), so that their values reach the answer checks and storage, not only the
+# look-ups. Bounded in time (FUZZ_SECONDS, default
 # 90); FUZZ_KEEP=FILE keeps the server's request log. Installs schemathesis in its own venv.
 #   bash .ci/fuzz-api.sh            (after a `cargo build`; uses $CARGO_TARGET_DIR/debug/ddci)
 set -euo pipefail
@@ -39,12 +40,13 @@ server_log="warn,actix_web::middleware::logger=info"
 # Rate limiting would answer 429 (documented) to most requests; fuzzing wants the real paths.
 export DDCI_CODE_ATTEMPTS_PER_MINUTE=1000000
 "$bin" demo --cycle 2025 --responses 100 --seed 1 >/dev/null 2>&1
-"$bin" invite --cycle 2025 --count 300 --out "$work/codes.csv" 2>/dev/null
+"$bin" invite --cycle 2025 --count 5000 --out "$work/codes.csv" 2>/dev/null
 # Generated bodies carry these real codes (.ci/fuzz_hooks.py), so they get past the look-up.
 export DDCI_FUZZ_CODES="$work/codes.csv" SCHEMATHESIS_HOOKS=fuzz_hooks PYTHONPATH="$PWD/.ci"
 RUST_LOG="$server_log" "$bin" serve --no-demo --bind "127.0.0.1:$port" 2>"$work/server.log" &
 server=$!
 base="http://127.0.0.1:$port"
+export DDCI_FUZZ_QUESTIONNAIRE="$base/api/v1/cycles/2025/questionnaire"
 for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
 
 # Two runs: with the year of the demo cycle, so that requests reach the questionnaire and the
@@ -64,6 +66,14 @@ fuzz() {
 status=0
 fuzz $((SECONDS_BUDGET * 2 / 3)) --config-file "$work/open-cycle.toml" || status=$?
 fuzz $((SECONDS_BUDGET / 3)) || status=$?
+# What the API accepted must be scorable: the fuzzed submissions it stored go into a scoring run.
+kill "$server" && wait "$server" 2>/dev/null || true
+server=""
+if "$bin" score --cycle 2025 --bootstrap 50 >"$work/score.log" 2>&1; then
+  echo "the responses the fuzzer got stored were scored:"; head -n 4 "$work/score.log"
+else
+  echo "scoring the responses the fuzzer got stored failed:"; cat "$work/score.log"; status=1
+fi
 if grep -q " 50[0-9] " "$work/server.log"; then
   echo "the server logged 5xx answers:"; grep " 50[0-9] " "$work/server.log" | head
   status=1
