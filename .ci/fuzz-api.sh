@@ -4,8 +4,8 @@
 # any status the document does not list, or any response that breaks its documented schema.
 # Generated submissions carry real invitation codes and the cycle's real unit and question codes
 # (.ci/fuzz_hooks.py), so that their values reach the answer checks and storage, not only the
-# look-ups. Bounded in time (FUZZ_SECONDS, default
-# 90); FUZZ_KEEP=FILE keeps the server's request log. Installs schemathesis in its own venv.
+# look-ups; afterwards the responses they got stored are scored. Bounded in time (FUZZ_SECONDS,
+# default 90); FUZZ_KEEP=FILE keeps the server's request log. Installs schemathesis in its own venv.
 #   bash .ci/fuzz-api.sh            (after a `cargo build`; uses $CARGO_TARGET_DIR/debug/ddci)
 set -euo pipefail
 cd "$(dirname "$0")/.."

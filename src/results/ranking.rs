@@ -17,7 +17,6 @@ pub(crate) fn fmt(x: Option<f64>, lang: &str, decimals: usize) -> String {
     .unwrap_or_default()
 }
 
-/// Ranked units first by rank (ties by code), then unranked units by code.
 /// The ranking's columns, shared by the CSV (after its `kind` column) and the workbook's sheets.
 pub(super) const RANKING_COLUMNS: [&str; 11] = [
     "rank",
@@ -33,7 +32,7 @@ pub(super) const RANKING_COLUMNS: [&str; 11] = [
     "rank_change",
 ];
 
-/// One kind's scores, ranked units first by rank, then unranked ones by code.
+/// One kind's scores: ranked units first by rank (ties by code), then unranked units by code.
 pub(super) fn ordered(scores: &[UnitScore], kind: &str) -> Vec<UnitScore> {
     let mut rows: Vec<UnitScore> = scores.iter().filter(|s| s.kind == kind).cloned().collect();
     rows.sort_by(|a, b| {
