@@ -1,6 +1,12 @@
-//! Settings from the environment; every variable is documented in README.md.
+//! Settings from the environment; every variable is documented in README.md. This is the one
+//! place that reads the environment: the server and the commands receive [`Settings`].
 
-use crate::db::DatabaseUrl;
+use crate::db::{DatabaseUrl, UrlError};
+use std::num::NonZeroU32;
+use std::path::PathBuf;
+
+/// The embedded database used when `DATABASE_URL` is unset, relative to the working directory.
+pub const DEFAULT_SQLITE_PATH: &str = "data/ddci.sqlite3";
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -16,12 +22,20 @@ pub struct Settings {
     /// `DDCI_PUBLIC_URL`: the address businesses use, printed in invitation links
     /// (default `http://127.0.0.1:8080`).
     pub public_url: String,
+    /// `DDCI_CODE_ATTEMPTS_PER_MINUTE`: invitation-code attempts per client address per minute
+    /// (default 60; an unreadable value keeps the default).
+    pub code_attempts_per_minute: NonZeroU32,
+    /// `DDCI_GROUP_COMMIT`: whether submissions are written in groups (true/false, 1/0, on/off);
+    /// unset or unreadable leaves the choice to the backend (on for SQLite).
+    pub group_commit: Option<bool>,
+    /// `DDCI_ADMIN_PASSWORD`: the password of `ddci admin create`, for scripts.
+    pub admin_password: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SettingsError {
     #[error(transparent)]
-    Url(#[from] crate::db::UrlError),
+    Url(#[from] UrlError),
     #[error("{name} must be {expected}, not `{value}`")]
     Invalid {
         name: &'static str,
@@ -33,7 +47,7 @@ pub enum SettingsError {
 impl Settings {
     pub fn from_env() -> Result<Settings, SettingsError> {
         Ok(Settings {
-            database: DatabaseUrl::from_env()?,
+            database: database_url()?,
             bind: std::env::var("DDCI_BIND").unwrap_or_else(|_| "127.0.0.1:8080".into()),
             pool_size: parse_env("DDCI_POOL_SIZE", "a whole number from 1 to 256", 8, |v| {
                 v.parse().ok().filter(|n| (1..=256).contains(n))
@@ -46,8 +60,48 @@ impl Settings {
                 "false" | "0" | "no" => Some(false),
                 _ => None,
             })?,
+            code_attempts_per_minute: std::env::var("DDCI_CODE_ATTEMPTS_PER_MINUTE")
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .and_then(NonZeroU32::new)
+                .unwrap_or(NonZeroU32::MIN.saturating_add(59)),
+            group_commit: match std::env::var("DDCI_GROUP_COMMIT").as_deref().map(str::trim) {
+                Ok("1" | "true" | "on" | "yes") => Some(true),
+                Ok("0" | "false" | "off" | "no") => Some(false),
+                _ => None,
+            },
+            admin_password: std::env::var("DDCI_ADMIN_PASSWORD").ok(),
         })
     }
+
+    /// Settings for an embedded server over `database` (the tests' servers): every other value
+    /// is the default, whatever the environment holds.
+    pub fn defaults_for(database: DatabaseUrl) -> Settings {
+        Settings {
+            database,
+            bind: "127.0.0.1:0".into(),
+            pool_size: 8,
+            demo: false,
+            public_url: "http://127.0.0.1:8080".into(),
+            code_attempts_per_minute: NonZeroU32::MIN.saturating_add(59),
+            group_commit: None,
+            admin_password: None,
+        }
+    }
+}
+
+/// `DATABASE_URL`, or the default SQLite file when it is unset.
+fn database_url() -> Result<DatabaseUrl, UrlError> {
+    match std::env::var("DATABASE_URL") {
+        Ok(v) => DatabaseUrl::parse(&v),
+        Err(_) => Ok(DatabaseUrl::Sqlite(PathBuf::from(DEFAULT_SQLITE_PATH))),
+    }
+}
+
+/// A variable the tests and benchmarks read for themselves (e.g. `DDCI_TEST_DATABASE_URL`),
+/// so that the environment is still read in this one file.
+pub fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok()
 }
 
 fn parse_env<T>(

@@ -41,3 +41,10 @@ pub struct NewEvaluation {
     pub answers: Vec<(String, Option<f64>)>,
     pub comment: Option<String>,
 }
+
+/// A fresh random id (responses, evaluations, test schemas): positive and not a sequence, so
+/// it says nothing about the order in which businesses answered.
+pub fn random_id() -> i64 {
+    use rand_core::RngCore;
+    (rand_core::OsRng.next_u64() >> 1) as i64
+}

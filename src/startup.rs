@@ -9,20 +9,27 @@ use std::net::TcpListener;
 
 /// `ddci serve`: prepare the database, then serve until stopped.
 pub fn run_blocking(settings: Settings) -> anyhow::Result<()> {
-    let pool = crate::cli::connect_sized(&settings, settings.pool_size)?;
+    let pool = connect(&settings, settings.pool_size)?;
     prepare(&pool, &settings)?;
     let listener = TcpListener::bind(&settings.bind)
         .with_context(|| format!("cannot listen on {}", settings.bind))?;
     tracing::info!(address = %settings.bind, backend = pool.backend_name(), "serving");
     eprintln!("ddci serves http://{}", listener.local_addr()?);
-    actix_web::rt::System::new().block_on(async move { server(listener, pool)?.await })?;
+    actix_web::rt::System::new()
+        .block_on(async move { server(listener, pool, &settings)?.await })?;
     Ok(())
+}
+
+/// Opens and migrates the database with a pool of `size` connections.
+pub fn connect(settings: &Settings, size: u32) -> anyhow::Result<Pool> {
+    Pool::connect(&settings.database, size)
+        .with_context(|| format!("cannot use the database {}", settings.database.display()))
 }
 
 /// First run: seed an empty catalog, and on a database without cycles open a demo cycle.
 pub fn prepare(pool: &Pool, settings: &Settings) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
-    crate::cli::ensure_catalog(&mut conn)?;
+    crate::cycles::ensure_catalog(&mut conn)?;
     if settings.demo && db::cycles::list(&mut conn)?.is_empty() {
         let year = chrono::Datelike::year(&chrono::Utc::now());
         let n = fill_demo(pool, year, 1200, 20211121)?;
@@ -34,9 +41,9 @@ pub fn prepare(pool: &Pool, settings: &Settings) -> anyhow::Result<()> {
 /// Creates and opens cycle `year` if needed and adds `count` demo responses to it.
 pub fn fill_demo(pool: &Pool, year: i32, count: usize, seed: u64) -> anyhow::Result<usize> {
     let mut conn = pool.get()?;
-    crate::cli::ensure_catalog(&mut conn)?;
+    crate::cycles::ensure_catalog(&mut conn)?;
     let cycle = match db::cycles::find(&mut conn, year)? {
-        Some(c) if c.status() == db::cycles::Status::Open => c,
+        Some(c) if c.status() == crate::cycles::Status::Open => c,
         _ => db::cycles::open(&mut conn, year)?,
     };
     let catalog = db::cycle_catalog::load(&mut conn, cycle.id, Vec::new())?;
@@ -55,12 +62,20 @@ pub fn fill_demo(pool: &Pool, year: i32, count: usize, seed: u64) -> anyhow::Res
 }
 
 /// The HTTP server on an already bound listener (port 0 in tests).
-pub fn server(listener: TcpListener, pool: Pool) -> std::io::Result<actix_web::dev::Server> {
-    let state = AppState::new(pool).map_err(std::io::Error::other)?;
+pub fn server(
+    listener: TcpListener,
+    pool: Pool,
+    settings: &Settings,
+) -> std::io::Result<actix_web::dev::Server> {
+    let state = AppState::new(pool, settings).map_err(std::io::Error::other)?;
     let state = actix_web::web::Data::new(state);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .wrap(middleware::ErrorHandlers::new().handler(
+                actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                web::server_error_page,
+            ))
             .wrap(middleware::Compress::default())
             .wrap(web::security_headers())
             // The path only: query strings can carry invitation codes (`/survey?code=…`),

@@ -152,7 +152,7 @@ struct Count {
 }
 
 fn count(conn: &mut db::Conn, sql: &str) -> i64 {
-    let rows: Vec<Count> = ddci::with_conn!(conn, c => diesel::sql_query(sql).load(c)).expect(sql);
+    let rows: Vec<Count> = diesel::sql_query(sql).load(conn).expect(sql);
     rows.first().map_or(0, |r| r.n)
 }
 
@@ -266,9 +266,9 @@ fn acknowledged_submissions_survive_repeated_sigkill_exactly_once() {
             #[diesel(sql_type = diesel::sql_types::Text)]
             integrity_check: String,
         }
-        let check: Vec<Check> =
-            ddci::with_conn!(&mut conn, c => diesel::sql_query("PRAGMA integrity_check").load(c))
-                .expect("check");
+        let check: Vec<Check> = diesel::sql_query("PRAGMA integrity_check")
+            .load(&mut *conn)
+            .expect("check");
         assert_eq!(
             check.first().map(|c| c.integrity_check.as_str()),
             Some("ok")

@@ -317,7 +317,7 @@ fn the_database_itself_refuses_to_change_a_published_run_or_add_responses() {
         "UPDATE cycles SET published_run_id = NULL",
         "UPDATE cycles SET status = 'open'",
     ] {
-        let outcome = ddci::with_conn!(&mut conn, c => diesel::sql_query(sql).execute(c));
+        let outcome = diesel::sql_query(sql).execute(&mut *conn);
         assert!(outcome.is_err(), "`{sql}` must be refused by the database");
     }
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
@@ -357,13 +357,13 @@ fn scoring_reads_exactly_the_stored_answers() {
     let catalog = db::cycle_catalog::load(&mut conn, cycle.id, vec![]).expect("catalog");
     let scoring = db::scoring_input::scoring_catalog(&catalog);
     let evaluations = db::scoring_input::evaluations(&mut conn, cycle.id, &scoring).expect("load");
-    let stored: i64 = ddci::with_conn!(&mut conn, c => answers::table
+    let stored: i64 = answers::table
         .inner_join(responses::table)
         .filter(responses::cycle_id.eq(cycle.id))
         .filter(answers::value.is_not_null())
         .count()
-        .get_result(c))
-    .expect("count");
+        .get_result(&mut *conn)
+        .expect("count");
     let loaded: usize = evaluations.iter().map(|e| e.answers.len()).sum();
     assert_eq!(loaded as i64, stored);
     let sum_loaded: f64 = evaluations
@@ -371,11 +371,11 @@ fn scoring_reads_exactly_the_stored_answers() {
         .flat_map(|e| &e.answers)
         .map(|(_, v)| v)
         .sum();
-    let sum_stored: Option<f64> = ddci::with_conn!(&mut conn, c => answers::table
+    let sum_stored: Option<f64> = answers::table
         .inner_join(responses::table)
         .filter(responses::cycle_id.eq(cycle.id))
         .select(diesel::dsl::sum(answers::value))
-        .first(c))
-    .expect("sum");
+        .first(&mut *conn)
+        .expect("sum");
     assert_eq!(Some(sum_loaded), sum_stored);
 }

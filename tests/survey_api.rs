@@ -288,8 +288,7 @@ fn no_column_of_the_response_tables_can_lead_back_to_an_invitation() {
         } else {
             format!("SELECT name FROM pragma_table_info('{table}')")
         };
-        let columns: Vec<ColumnName> =
-            ddci::with_conn!(&mut conn, c => diesel::sql_query(&sql).load(c)).expect("columns");
+        let columns: Vec<ColumnName> = diesel::sql_query(&sql).load(&mut *conn).expect("columns");
         let names: Vec<String> = columns.into_iter().map(|c| c.name).collect();
         assert!(!names.is_empty(), "{table} exists");
         // No invitation reference, no network or browser trace, no time of day.

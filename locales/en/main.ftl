@@ -35,6 +35,8 @@ error-code-used = This code has already been used to submit a questionnaire. Eac
 error-rate-limited = Too many attempts. Please wait a minute and try again.
 forbidden-title = Invalid request
 forbidden-text = The page has expired or the form is not valid. Please reopen the page and send it again.
+server-error-title = The service has a problem
+server-error-text = Sorry, this page cannot be shown right now. Answers you have already sent are not lost. Please try again in a few minutes.
 
 profile-title = About your business
 profile-heading = About your business

@@ -35,6 +35,8 @@ error-code-used = Mã mời này đã được dùng để gửi phiếu. Mỗi 
 error-rate-limited = Bạn đã thử quá nhiều lần. Xin đợi một phút rồi thử lại.
 forbidden-title = Yêu cầu không hợp lệ
 forbidden-text = Trang đã hết hạn hoặc biểu mẫu không hợp lệ. Xin mở lại trang và gửi lại.
+server-error-title = Hệ thống đang gặp sự cố
+server-error-text = Xin lỗi, trang này chưa hiển thị được. Câu trả lời bạn đã gửi không bị mất. Xin thử lại sau ít phút.
 
 profile-title = Thông tin doanh nghiệp
 profile-heading = Thông tin chung về doanh nghiệp

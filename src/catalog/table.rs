@@ -50,7 +50,7 @@ impl Table {
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(file, 0, &e))?;
-            let line = record.position().map_or(0, |p| p.line());
+            let line = record.position().map_or(0, csv::Position::line);
             rows.push((line, record));
         }
         Ok(Table {
@@ -105,7 +105,7 @@ fn header_error(file: &str, column: &str, message: &str) -> CsvError {
 }
 
 fn csv_error(file: &str, fallback_line: u64, e: &csv::Error) -> CsvError {
-    let line = e.position().map_or(fallback_line, |p| p.line());
+    let line = e.position().map_or(fallback_line, csv::Position::line);
     CsvError {
         file: file.to_string(),
         line,

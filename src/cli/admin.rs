@@ -25,11 +25,18 @@ fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
 }
 
-pub fn run(pool: &Pool, action: AdminAction) -> anyhow::Result<()> {
+pub fn run(
+    pool: &Pool,
+    action: AdminAction,
+    scripted_password: Option<&str>,
+) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     match action {
         AdminAction::Create { username, role } => {
-            let password = password()?;
+            let password = match scripted_password {
+                Some(p) => p.to_string(),
+                None => password()?,
+            };
             auth::validate(&username, &password)?;
             let hash = auth::hash_password(&password)?;
             db::admin::create_user(&mut conn, "cli", &username, &hash, role)?;
@@ -45,10 +52,8 @@ pub fn run(pool: &Pool, action: AdminAction) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Asked twice on the terminal.
 fn password() -> anyhow::Result<String> {
-    if let Ok(p) = std::env::var("DDCI_ADMIN_PASSWORD") {
-        return Ok(p);
-    }
     let first = rpassword::prompt_password("Mật khẩu / Password: ")
         .context("cannot read a password from the terminal; set DDCI_ADMIN_PASSWORD")?;
     let again = rpassword::prompt_password("Nhập lại / Again: ")

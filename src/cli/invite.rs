@@ -2,8 +2,8 @@
 //! The database keeps only their hashes, so the file is the only place the codes exist.
 
 use crate::catalog::table::Table;
+use crate::cycles::{self, Refused};
 use crate::db::{self, Pool};
-use crate::ops;
 use anyhow::Context;
 use std::path::Path;
 
@@ -24,16 +24,16 @@ pub fn invite(
     let labels = read_labels(labels, count)?;
     let mut conn = pool.get()?;
     let cycle = db::cycles::get(&mut conn, year)?;
-    if cycle.status() == db::cycles::Status::Published {
-        anyhow::bail!("cycle {year} is published; it takes no more responses");
-    }
-    let issued = ops::generate_codes(labels)?;
+    cycle
+        .status()
+        .refuse_if_published(year, Refused::NoMoreResponses)?;
+    let issued = cycles::generate_codes(labels)?;
     // Write the file first (to a temporary name), store the hashes, then give the file its
     // name: no code is stored that nobody has, and no file lists codes that were not stored.
     let tmp = out.with_extension("partial");
-    std::fs::write(&tmp, ops::codes_csv(public_url, &issued)?)
+    std::fs::write(&tmp, cycles::codes_csv(public_url, &issued)?)
         .with_context(|| format!("cannot write {}", tmp.display()))?;
-    if let Err(e) = ops::store_codes(&mut conn, "cli", year, &issued) {
+    if let Err(e) = cycles::store_codes(&mut conn, "cli", year, &issued) {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
     }

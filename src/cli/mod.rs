@@ -4,7 +4,7 @@
 use crate::catalog::SeedCatalog;
 use crate::config::Settings;
 use crate::db::{self, Pool};
-use anyhow::Context;
+
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -183,7 +183,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Seed { dir } => seed(&connect(&settings)?, dir),
         Command::Cycle { action } => cycle(&connect(&settings)?, action),
-        Command::Admin { action } => admin::run(&connect(&settings)?, action),
+        Command::Admin { action } => admin::run(
+            &connect(&settings)?,
+            action,
+            settings.admin_password.as_deref(),
+        ),
         Command::Demo {
             cycle,
             responses,
@@ -218,13 +222,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 /// at a time, and a pool that refills itself in the background could still be connecting when
 /// the process exits (which libpq does not survive gracefully).
 pub fn connect(settings: &Settings) -> anyhow::Result<Pool> {
-    connect_sized(settings, 1)
-}
-
-/// Opens and migrates the database with a pool of `size` connections (the server's).
-pub fn connect_sized(settings: &Settings, size: u32) -> anyhow::Result<Pool> {
-    Pool::connect(&settings.database, size)
-        .with_context(|| format!("cannot use the database {}", settings.database.display()))
+    crate::startup::connect(settings, 1)
 }
 
 fn seed(pool: &Pool, dir: Option<PathBuf>) -> anyhow::Result<()> {
@@ -232,7 +230,7 @@ fn seed(pool: &Pool, dir: Option<PathBuf>) -> anyhow::Result<()> {
         Some(d) => SeedCatalog::from_dir(d)?,
         None => SeedCatalog::embedded()?,
     };
-    db::catalog::replace(&mut pool.get()?, &catalog)?;
+    db::catalog::replace(&mut *pool.get()?, &catalog)?;
     eprintln!(
         "catalog loaded: {} kinds, {} units, {} components, {} indicators",
         catalog.kinds.len(),
@@ -247,12 +245,12 @@ fn cycle(pool: &Pool, action: CycleAction) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let row = match action {
         CycleAction::Create { year } => {
-            crate::ops::create_cycle(&mut conn, "cli", year, crate::ops::CatalogSource::Seed)?
+            crate::cycles::create_cycle(&mut conn, "cli", year, crate::cycles::CatalogSource::Seed)?
         }
         CycleAction::Open { year, closes_on } => {
-            crate::ops::open_cycle(&mut conn, "cli", year, closes_on.as_deref())?
+            crate::cycles::open_cycle(&mut conn, "cli", year, closes_on.as_deref())?
         }
-        CycleAction::Close { year } => crate::ops::close_cycle(&mut conn, "cli", year)?,
+        CycleAction::Close { year } => crate::cycles::close_cycle(&mut conn, "cli", year)?,
         CycleAction::List => return list_cycles(&mut conn),
     };
     eprintln!("cycle {}: {}", row.year, row.status);
@@ -268,7 +266,7 @@ fn list_cycles(conn: &mut db::Conn) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub use crate::ops::ensure_catalog;
+pub use crate::cycles::ensure_catalog;
 
 fn demo(pool: &Pool, year: i32, responses: usize, seed: u64) -> anyhow::Result<()> {
     let n = crate::startup::fill_demo(pool, year, responses, seed)?;

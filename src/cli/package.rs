@@ -18,9 +18,9 @@ fn file_name(path: &Path) -> String {
 pub fn import(pool: &Pool, year: i32, responses: &Path, answers: &Path) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let cycle = db::cycles::get(&mut conn, year)?;
-    if cycle.status() == db::cycles::Status::Published {
-        anyhow::bail!("cycle {year} is published; its numbers never change");
-    }
+    cycle
+        .status()
+        .refuse_if_published(year, crate::cycles::Refused::NumbersFrozen)?;
     let catalog = db::cycle_catalog::load(&mut conn, cycle.id, vec![])?;
     let batch = package::parse_import(
         &catalog,

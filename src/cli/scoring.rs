@@ -7,13 +7,13 @@ use anyhow::Context;
 use std::path::Path;
 use std::time::Instant;
 
-pub use crate::ops::RunOptions;
+pub use crate::cycles::RunOptions;
 
 /// `ddci score`: runs the engine on a cycle's stored responses and stores the run.
 pub fn score(pool: &Pool, year: i32, options: &RunOptions) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut conn = pool.get()?;
-    let scored = crate::ops::score_cycle(&mut conn, "cli", year, options)?;
+    let scored = crate::cycles::score_cycle(&mut conn, "cli", year, options)?;
     for w in &scored.result.warnings {
         eprintln!("warning: {w}");
     }
@@ -67,7 +67,7 @@ fn print_summary(result: &ScoringResult, catalog: &crate::catalog::SeedCatalog) 
 /// `ddci publish`: closes the cycle if needed and freezes its latest run.
 pub fn publish(pool: &Pool, year: i32) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
-    let run = crate::ops::publish_cycle(&mut conn, "cli", year)?;
+    let run = crate::cycles::publish_cycle(&mut conn, "cli", year)?;
     eprintln!("cycle {year} published with run {run}");
     Ok(())
 }

@@ -52,29 +52,24 @@ pub fn create_user(
     role: Role,
 ) -> Result<(), CreateUserError> {
     let at = crate::clock::now_rfc3339();
-    crate::dispatch!(
-        conn,
-        insert_user(actor, username, password_hash, role.as_str(), &at)
-    )
-    .map_err(|e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => CreateUserError::Exists(username.to_string()),
-        other => CreateUserError::Db(other.into()),
+    queries::insert_user(conn, actor, username, password_hash, role.as_str(), &at).map_err(|e| {
+        match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => CreateUserError::Exists(username.to_string()),
+            other => CreateUserError::Db(other.into()),
+        }
     })
 }
 
 /// The account and its password hash, for logging in.
 pub fn credentials(conn: &mut Conn, username: &str) -> Result<Option<(User, String)>, DbError> {
-    Ok(crate::dispatch!(conn, credentials(username))?.map(|(row, hash)| (user(row), hash)))
+    Ok(queries::credentials(conn, username)?.map(|(row, hash)| (user(row), hash)))
 }
 
 pub fn list_users(conn: &mut Conn) -> Result<Vec<User>, DbError> {
-    Ok(crate::dispatch!(conn, list_users())?
-        .into_iter()
-        .map(user)
-        .collect())
+    Ok(queries::list_users(conn)?.into_iter().map(user).collect())
 }
 
 /// Stores a session (the token's hash) valid until `expires_at` (RFC 3339 UTC).
@@ -84,57 +79,84 @@ pub fn start_session(
     user_id: i64,
     expires_at: &str,
 ) -> Result<(), DbError> {
-    Ok(crate::dispatch!(
-        conn,
-        start_session(token_hash, user_id, expires_at)
+    Ok(queries::start_session(
+        conn, token_hash, user_id, expires_at,
     )?)
 }
 
 /// The user of a live session; expired sessions count as none.
 pub fn session_user(conn: &mut Conn, token_hash: &str) -> Result<Option<User>, DbError> {
     let now = crate::clock::now_rfc3339();
-    Ok(crate::dispatch!(conn, session_user(token_hash, &now))?.map(user))
+    Ok(queries::session_user(conn, token_hash, &now)?.map(user))
 }
 
 /// Ends a session (logout), and drops every expired one while at it.
 pub fn end_session(conn: &mut Conn, token_hash: &str) -> Result<(), DbError> {
     let now = crate::clock::now_rfc3339();
-    Ok(crate::dispatch!(conn, end_session(token_hash, &now))?)
+    Ok(queries::end_session(conn, token_hash, &now)?)
 }
 
 /// Appends to the audit log.
 pub fn audit(conn: &mut Conn, actor: &str, action: &str, detail: &str) -> Result<(), DbError> {
     let at = crate::clock::now_rfc3339();
-    Ok(crate::dispatch!(conn, audit(&at, actor, action, detail))?)
+    Ok(queries::audit(conn, &at, actor, action, detail)?)
 }
 
 /// The latest `limit` entries, newest first.
 pub fn audit_log(conn: &mut Conn, limit: i64) -> Result<Vec<AuditEntry>, DbError> {
-    Ok(crate::dispatch!(conn, audit_log(limit))?)
+    Ok(queries::audit_log(conn, limit)?)
 }
 
-crate::per_backend! {
+mod queries {
+    #[allow(unused_imports)]
+    use super::*;
+    use crate::db::Conn as Db;
     use crate::db::WriteTx;
 
-    pub(crate) fn insert_user(c: &mut Db, actor: &str, username: &str, hash: &str, role: &str, at: &str) -> QueryResult<()> {
+    pub(crate) fn insert_user(
+        c: &mut Db,
+        actor: &str,
+        username: &str,
+        hash: &str,
+        role: &str,
+        at: &str,
+    ) -> QueryResult<()> {
         c.write_tx(|c| {
-            diesel::insert_into(admin_users::table)
-                .values((
+            crate::db::insert_rows(
+                c,
+                admin_users::table,
+                (
                     admin_users::username.eq(username),
                     admin_users::password_hash.eq(hash),
                     admin_users::role.eq(role),
                     admin_users::created_at.eq(at),
-                ))
-                .execute(c)?;
-            audit(c, at, actor, "account.create", &format!("{username} ({role})"))
+                ),
+            )?;
+            audit(
+                c,
+                at,
+                actor,
+                "account.create",
+                &format!("{username} ({role})"),
+            )
         })
     }
 
-    pub(crate) fn credentials(c: &mut Db, username: &str) -> QueryResult<Option<(UserRow, String)>> {
+    pub(crate) fn credentials(
+        c: &mut Db,
+        username: &str,
+    ) -> QueryResult<Option<(UserRow, String)>> {
         admin_users::table
             .filter(admin_users::username.eq(username))
-            .select(((admin_users::id, admin_users::username, admin_users::role,
-                      admin_users::created_at), admin_users::password_hash))
+            .select((
+                (
+                    admin_users::id,
+                    admin_users::username,
+                    admin_users::role,
+                    admin_users::created_at,
+                ),
+                admin_users::password_hash,
+            ))
             .first(c)
             .optional()
     }
@@ -142,27 +164,48 @@ crate::per_backend! {
     pub(crate) fn list_users(c: &mut Db) -> QueryResult<Vec<UserRow>> {
         admin_users::table
             .order(admin_users::username)
-            .select((admin_users::id, admin_users::username, admin_users::role, admin_users::created_at))
+            .select((
+                admin_users::id,
+                admin_users::username,
+                admin_users::role,
+                admin_users::created_at,
+            ))
             .load(c)
     }
 
-    pub(crate) fn start_session(c: &mut Db, token_hash: &str, user_id: i64, expires_at: &str) -> QueryResult<()> {
-        diesel::insert_into(admin_sessions::table)
-            .values((
+    pub(crate) fn start_session(
+        c: &mut Db,
+        token_hash: &str,
+        user_id: i64,
+        expires_at: &str,
+    ) -> QueryResult<()> {
+        crate::db::insert_rows(
+            c,
+            admin_sessions::table,
+            (
                 admin_sessions::token_hash.eq(token_hash),
                 admin_sessions::user_id.eq(user_id),
                 admin_sessions::expires_at.eq(expires_at),
-            ))
-            .execute(c)
-            .map(|_| ())
+            ),
+        )
+        .map(|_| ())
     }
 
-    pub(crate) fn session_user(c: &mut Db, token_hash: &str, now: &str) -> QueryResult<Option<UserRow>> {
+    pub(crate) fn session_user(
+        c: &mut Db,
+        token_hash: &str,
+        now: &str,
+    ) -> QueryResult<Option<UserRow>> {
         admin_sessions::table
             .inner_join(admin_users::table)
             .filter(admin_sessions::token_hash.eq(token_hash))
             .filter(admin_sessions::expires_at.gt(now))
-            .select((admin_users::id, admin_users::username, admin_users::role, admin_users::created_at))
+            .select((
+                admin_users::id,
+                admin_users::username,
+                admin_users::role,
+                admin_users::created_at,
+            ))
             .first(c)
             .optional()
     }
@@ -170,30 +213,46 @@ crate::per_backend! {
     pub(crate) fn end_session(c: &mut Db, token_hash: &str, now: &str) -> QueryResult<()> {
         diesel::delete(
             admin_sessions::table.filter(
-                admin_sessions::token_hash.eq(token_hash).or(admin_sessions::expires_at.le(now)),
+                admin_sessions::token_hash
+                    .eq(token_hash)
+                    .or(admin_sessions::expires_at.le(now)),
             ),
         )
         .execute(c)
         .map(|_| ())
     }
 
-    pub(crate) fn audit(c: &mut Db, at: &str, actor: &str, action: &str, detail: &str) -> QueryResult<()> {
-        diesel::insert_into(audit_log::table)
-            .values((
+    pub(crate) fn audit(
+        c: &mut Db,
+        at: &str,
+        actor: &str,
+        action: &str,
+        detail: &str,
+    ) -> QueryResult<()> {
+        crate::db::insert_rows(
+            c,
+            audit_log::table,
+            (
                 audit_log::at.eq(at),
                 audit_log::actor.eq(actor),
                 audit_log::action.eq(action),
                 audit_log::detail.eq(detail),
-            ))
-            .execute(c)
-            .map(|_| ())
+            ),
+        )
+        .map(|_| ())
     }
 
     pub(crate) fn audit_log(c: &mut Db, limit: i64) -> QueryResult<Vec<super::AuditEntry>> {
         audit_log::table
             .order(audit_log::id.desc())
             .limit(limit)
-            .select((audit_log::id, audit_log::at, audit_log::actor, audit_log::action, audit_log::detail))
+            .select((
+                audit_log::id,
+                audit_log::at,
+                audit_log::actor,
+                audit_log::action,
+                audit_log::detail,
+            ))
             .load(c)
     }
 }

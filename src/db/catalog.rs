@@ -98,15 +98,18 @@ struct NewPciLink<'a> {
 /// Replaces the seed catalog in one transaction: running it twice leaves the same rows, and
 /// cycles are untouched because they hold their own copies.
 pub fn replace(conn: &mut Conn, seed: &SeedCatalog) -> Result<(), DbError> {
-    Ok(crate::dispatch!(conn, replace(seed))?)
+    Ok(queries::replace(conn, seed)?)
 }
 
 /// The seed catalog as stored, or `None` before the first `ddci seed`.
 pub fn load(conn: &mut Conn) -> Result<Option<SeedCatalog>, DbError> {
-    Ok(crate::dispatch!(conn, load())?)
+    Ok(queries::load(conn)?)
 }
 
-crate::per_backend! {
+mod queries {
+    #[allow(unused_imports)]
+    use super::*;
+    use crate::db::Conn as Db;
     use crate::db::WriteTx;
 
     pub(crate) fn replace(c: &mut Db, seed: &SeedCatalog) -> QueryResult<()> {
@@ -131,57 +134,120 @@ crate::per_backend! {
     }
 
     fn insert_units(c: &mut Db, seed: &SeedCatalog) -> QueryResult<()> {
-        let kinds: Vec<_> = seed.kinds.iter().map(|k| NewKind {
-            code: &k.code, name_vi: &k.name_vi, name_en: &k.name_en, sort_order: k.sort_order,
-        }).collect();
-        diesel::insert_into(catalog_kinds::table).values(&kinds).execute(c)?;
-        let units: Vec<_> = seed.units.iter().map(|u| NewUnit {
-            code: &u.code, kind: &u.kind, name_vi: &u.name_vi, name_en: &u.name_en,
-            sort_order: u.sort_order,
-        }).collect();
-        diesel::insert_into(catalog_units::table).values(&units).execute(c)?;
+        let kinds: Vec<_> = seed
+            .kinds
+            .iter()
+            .map(|k| NewKind {
+                code: &k.code,
+                name_vi: &k.name_vi,
+                name_en: &k.name_en,
+                sort_order: k.sort_order,
+            })
+            .collect();
+        crate::db::insert_rows(c, catalog_kinds::table, &kinds)?;
+        let units: Vec<_> = seed
+            .units
+            .iter()
+            .map(|u| NewUnit {
+                code: &u.code,
+                kind: &u.kind,
+                name_vi: &u.name_vi,
+                name_en: &u.name_en,
+                sort_order: u.sort_order,
+            })
+            .collect();
+        crate::db::insert_rows(c, catalog_units::table, &units)?;
         Ok(())
     }
 
     fn insert_questions(c: &mut Db, seed: &SeedCatalog) -> QueryResult<()> {
-        let components: Vec<_> = seed.components.iter().map(|k| NewComponent {
-            code: &k.code, kind: &k.kind, name_vi: &k.name_vi, name_en: &k.name_en,
-            weight: k.weight, sort_order: k.sort_order,
-        }).collect();
-        diesel::insert_into(catalog_components::table).values(&components).execute(c)?;
-        let indicators: Vec<_> = seed.indicators.iter().map(|i| NewIndicator {
-            code: &i.code, component_code: &i.component_code,
-            question_type: i.question_type.as_str(), aggregate: i.aggregate.as_str(),
-            direction: i.direction.as_str(), weight: i.weight, scale: i.scale.as_str(),
-            text_vi: &i.text_vi, text_en: &i.text_en, unit_vi: &i.unit_vi, unit_en: &i.unit_en,
-            dont_know: i.dont_know, sort_order: i.sort_order,
-        }).collect();
-        diesel::insert_into(catalog_indicators::table).values(&indicators).execute(c)?;
+        let components: Vec<_> = seed
+            .components
+            .iter()
+            .map(|k| NewComponent {
+                code: &k.code,
+                kind: &k.kind,
+                name_vi: &k.name_vi,
+                name_en: &k.name_en,
+                weight: k.weight,
+                sort_order: k.sort_order,
+            })
+            .collect();
+        crate::db::insert_rows(c, catalog_components::table, &components)?;
+        let indicators: Vec<_> = seed
+            .indicators
+            .iter()
+            .map(|i| NewIndicator {
+                code: &i.code,
+                component_code: &i.component_code,
+                question_type: i.question_type.as_str(),
+                aggregate: i.aggregate.as_str(),
+                direction: i.direction.as_str(),
+                weight: i.weight,
+                scale: i.scale.as_str(),
+                text_vi: &i.text_vi,
+                text_en: &i.text_en,
+                unit_vi: &i.unit_vi,
+                unit_en: &i.unit_en,
+                dont_know: i.dont_know,
+                sort_order: i.sort_order,
+            })
+            .collect();
+        crate::db::insert_rows(c, catalog_indicators::table, &indicators)?;
         Ok(())
     }
 
     fn insert_extras(c: &mut Db, seed: &SeedCatalog) -> QueryResult<()> {
-        let questions: Vec<_> = seed.profile_questions.iter().map(|q| NewProfileQuestion {
-            code: &q.code, question_type: &q.question_type, text_vi: &q.text_vi,
-            text_en: &q.text_en, sort_order: q.sort_order,
-        }).collect();
-        diesel::insert_into(catalog_profile_questions::table).values(&questions).execute(c)?;
-        let choices: Vec<_> = seed.profile_choices.iter().map(|q| NewProfileChoice {
-            question_code: &q.question_code, code: &q.code, label_vi: &q.label_vi,
-            label_en: &q.label_en, sort_order: q.sort_order,
-        }).collect();
-        diesel::insert_into(catalog_profile_choices::table).values(&choices).execute(c)?;
-        let groups: Vec<_> = seed.groups.iter().enumerate().map(|(i, g)| NewGroup {
-            position: i as i32 + 1, label_vi: &g.label_vi, label_en: &g.label_en,
-            min_total: g.min_total,
-        }).collect();
-        diesel::insert_into(catalog_groups::table).values(&groups).execute(c)?;
-        let links: Vec<_> = seed.pci_links.iter().map(|l| NewPciLink {
-            pci_code: &l.pci_code, name_vi: &l.name_vi, name_en: &l.name_en,
-            pci_weight: l.pci_weight, lead_unit_code: &l.lead_unit_code,
-            ddci_component_codes: l.ddci_component_codes.join(";"), sort_order: l.sort_order,
-        }).collect();
-        diesel::insert_into(pci_accountability::table).values(&links).execute(c)?;
+        let questions: Vec<_> = seed
+            .profile_questions
+            .iter()
+            .map(|q| NewProfileQuestion {
+                code: &q.code,
+                question_type: &q.question_type,
+                text_vi: &q.text_vi,
+                text_en: &q.text_en,
+                sort_order: q.sort_order,
+            })
+            .collect();
+        crate::db::insert_rows(c, catalog_profile_questions::table, &questions)?;
+        let choices: Vec<_> = seed
+            .profile_choices
+            .iter()
+            .map(|q| NewProfileChoice {
+                question_code: &q.question_code,
+                code: &q.code,
+                label_vi: &q.label_vi,
+                label_en: &q.label_en,
+                sort_order: q.sort_order,
+            })
+            .collect();
+        crate::db::insert_rows(c, catalog_profile_choices::table, &choices)?;
+        let groups: Vec<_> = seed
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| NewGroup {
+                position: i as i32 + 1,
+                label_vi: &g.label_vi,
+                label_en: &g.label_en,
+                min_total: g.min_total,
+            })
+            .collect();
+        crate::db::insert_rows(c, catalog_groups::table, &groups)?;
+        let links: Vec<_> = seed
+            .pci_links
+            .iter()
+            .map(|l| NewPciLink {
+                pci_code: &l.pci_code,
+                name_vi: &l.name_vi,
+                name_en: &l.name_en,
+                pci_weight: l.pci_weight,
+                lead_unit_code: &l.lead_unit_code,
+                ddci_component_codes: l.ddci_component_codes.join(";"),
+                sort_order: l.sort_order,
+            })
+            .collect();
+        crate::db::insert_rows(c, pci_accountability::table, &links)?;
         Ok(())
     }
 
@@ -195,24 +261,46 @@ crate::per_backend! {
         load_rest(c, kinds).map(Some)
     }
 
-    fn load_rest(c: &mut Db, kinds: Vec<(String, String, String, i32)>) -> QueryResult<SeedCatalog> {
-        let kinds = kinds.into_iter().map(|(code, name_vi, name_en, sort_order)| Kind {
-            code, name_vi, name_en, sort_order,
-        }).collect();
+    fn load_rest(
+        c: &mut Db,
+        kinds: Vec<(String, String, String, i32)>,
+    ) -> QueryResult<SeedCatalog> {
+        let kinds = kinds
+            .into_iter()
+            .map(|(code, name_vi, name_en, sort_order)| Kind {
+                code,
+                name_vi,
+                name_en,
+                sort_order,
+            })
+            .collect();
         let units = catalog_units::table
             .order((catalog_units::sort_order, catalog_units::code))
             .load::<(String, String, String, String, i32)>(c)?
             .into_iter()
             .map(|(code, kind, name_vi, name_en, sort_order)| UnitDef {
-                code, kind, name_vi, name_en, sort_order,
-            }).collect();
+                code,
+                kind,
+                name_vi,
+                name_en,
+                sort_order,
+            })
+            .collect();
         let components = catalog_components::table
             .order((catalog_components::sort_order, catalog_components::code))
             .load::<(String, String, String, String, f64, i32)>(c)?
             .into_iter()
-            .map(|(code, kind, name_vi, name_en, weight, sort_order)| ComponentDef {
-                code, kind, name_vi, name_en, weight, sort_order,
-            }).collect();
+            .map(
+                |(code, kind, name_vi, name_en, weight, sort_order)| ComponentDef {
+                    code,
+                    kind,
+                    name_vi,
+                    name_en,
+                    weight,
+                    sort_order,
+                },
+            )
+            .collect();
         Ok(SeedCatalog {
             kinds,
             units,
@@ -229,22 +317,29 @@ crate::per_backend! {
         let rows = catalog_indicators::table
             .inner_join(catalog_components::table)
             .order((catalog_indicators::sort_order, catalog_indicators::code))
-            .select((
-                catalog_indicators::all_columns,
-                catalog_components::kind,
-            ))
+            .select((catalog_indicators::all_columns, catalog_components::kind))
             .load::<(StoredIndicator, String)>(c)?;
         rows.into_iter().map(|(i, kind)| i.into_def(kind)).collect()
     }
 
     fn load_profile_questions(c: &mut Db) -> QueryResult<Vec<ProfileQuestionDef>> {
         Ok(catalog_profile_questions::table
-            .order((catalog_profile_questions::sort_order, catalog_profile_questions::code))
+            .order((
+                catalog_profile_questions::sort_order,
+                catalog_profile_questions::code,
+            ))
             .load::<(String, String, String, String, i32)>(c)?
             .into_iter()
-            .map(|(code, question_type, text_vi, text_en, sort_order)| ProfileQuestionDef {
-                code, question_type, text_vi, text_en, sort_order,
-            }).collect())
+            .map(
+                |(code, question_type, text_vi, text_en, sort_order)| ProfileQuestionDef {
+                    code,
+                    question_type,
+                    text_vi,
+                    text_en,
+                    sort_order,
+                },
+            )
+            .collect())
     }
 
     fn load_profile_choices(c: &mut Db) -> QueryResult<Vec<ProfileChoiceDef>> {
@@ -256,9 +351,16 @@ crate::per_backend! {
             ))
             .load::<(String, String, String, String, i32)>(c)?
             .into_iter()
-            .map(|(question_code, code, label_vi, label_en, sort_order)| ProfileChoiceDef {
-                question_code, code, label_vi, label_en, sort_order,
-            }).collect())
+            .map(
+                |(question_code, code, label_vi, label_en, sort_order)| ProfileChoiceDef {
+                    question_code,
+                    code,
+                    label_vi,
+                    label_en,
+                    sort_order,
+                },
+            )
+            .collect())
     }
 
     fn load_groups(c: &mut Db) -> QueryResult<Vec<Group>> {
@@ -266,7 +368,11 @@ crate::per_backend! {
             .order(catalog_groups::position)
             .load::<(i32, String, String, Option<f64>)>(c)?
             .into_iter()
-            .map(|(_, label_vi, label_en, min_total)| Group { label_vi, label_en, min_total })
+            .map(|(_, label_vi, label_en, min_total)| Group {
+                label_vi,
+                label_en,
+                min_total,
+            })
             .collect())
     }
 
@@ -275,16 +381,24 @@ crate::per_backend! {
             .order(pci_accountability::sort_order)
             .load::<(String, String, String, Option<f64>, String, String, i32)>(c)?
             .into_iter()
-            .map(|(pci_code, name_vi, name_en, pci_weight, lead_unit_code, codes, sort_order)| {
-                PciLink {
-                    pci_code, name_vi, name_en, pci_weight, lead_unit_code, sort_order,
-                    ddci_component_codes: codes
-                        .split(';')
-                        .filter(|c| !c.is_empty())
-                        .map(String::from)
-                        .collect(),
-                }
-            }).collect())
+            .map(
+                |(pci_code, name_vi, name_en, pci_weight, lead_unit_code, codes, sort_order)| {
+                    PciLink {
+                        pci_code,
+                        name_vi,
+                        name_en,
+                        pci_weight,
+                        lead_unit_code,
+                        sort_order,
+                        ddci_component_codes: codes
+                            .split(';')
+                            .filter(|c| !c.is_empty())
+                            .map(String::from)
+                            .collect(),
+                    }
+                },
+            )
+            .collect())
     }
 }
 

@@ -6,13 +6,13 @@
 //! a 201 is never sent before its submission is durably committed.
 //!
 //! Validation, code look-ups and the cycle's ids happen before, in the request's own thread,
-//! so the writer does nothing but write. `DDCI_GROUP_COMMIT` turns it on or off; it is on for
-//! SQLite and off for PostgreSQL, where several connections commit in parallel and
-//! per-request transactions scale better.
+//! so the writer does nothing but write. Whether to group is the caller's choice (the settings'
+//! `DDCI_GROUP_COMMIT`): on by default for SQLite and off for PostgreSQL, where several
+//! connections commit in parallel and per-request transactions scale better.
 
 use super::invitations::{self, BatchItem, Invitation, SubmitError};
 use super::responses::CodeIds;
-use super::{Conn, DbError, Pool};
+use super::{DbError, Pool, PooledConn};
 use crate::responses::NewResponse;
 use std::sync::{mpsc, Arc};
 
@@ -37,16 +37,6 @@ pub struct Committer {
     _alive: Arc<()>,
 }
 
-/// Whether to group commits: `DDCI_GROUP_COMMIT` (true/false, 1/0) or the backend's default.
-pub fn group_commit_wanted(pool: &Pool) -> bool {
-    let default = matches!(pool, Pool::Sqlite(_));
-    match std::env::var("DDCI_GROUP_COMMIT").as_deref().map(str::trim) {
-        Ok("1" | "true" | "on" | "yes") => true,
-        Ok("0" | "false" | "off" | "no") => false,
-        _ => default,
-    }
-}
-
 impl Committer {
     /// A committer for `pool`; with `group` it starts the writer thread, which ends when the
     /// committer is dropped.
@@ -58,7 +48,7 @@ impl Committer {
             std::thread::Builder::new()
                 .name("ddci-committer".into())
                 .spawn(move || write_loop(&p, &rx))?;
-            if matches!(pool, Pool::Sqlite(_)) {
+            if pool.is_sqlite() {
                 let (p, token) = (pool.clone(), Arc::downgrade(&alive));
                 std::thread::Builder::new()
                     .name("ddci-checkpoint".into())
@@ -87,12 +77,13 @@ impl Committer {
         response: NewResponse,
     ) -> Result<(), SubmitError> {
         let Some(writer) = &self.writer else {
+            // Not grouped: the request's own transaction, on a thread that may block.
             let pool = self.pool.clone();
-            return actix_web::web::block(move || {
-                invitations::submit(&mut pool.get()?, &invitation, &ids, &response)
+            return tokio::task::spawn_blocking(move || {
+                invitations::submit(&mut *pool.get()?, &invitation, &ids, &response)
             })
             .await
-            .map_err(|e| SubmitError::Db(DbError::Writer(e.to_string())))?;
+            .map_err(|e| SubmitError::Db(DbError::Writer(std::io::Error::other(e))))?;
         };
         let (reply, outcome) = tokio::sync::oneshot::channel();
         let job = Job {
@@ -107,13 +98,15 @@ impl Committer {
 }
 
 fn stopped() -> SubmitError {
-    SubmitError::Db(DbError::Writer("the writer thread has stopped".into()))
+    SubmitError::Db(DbError::Writer(std::io::Error::other(
+        "the writer thread has stopped",
+    )))
 }
 
 /// The writer: wait for one submission, take every other one already waiting (up to
 /// MAX_BATCH), commit them together, answer each. It keeps one connection, tuned for writing.
 fn write_loop(pool: &Pool, rx: &mpsc::Receiver<Job>) {
-    let mut conn: Option<Conn> = None;
+    let mut conn: Option<PooledConn> = None;
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -149,13 +142,11 @@ fn write_loop(pool: &Pool, rx: &mpsc::Receiver<Job>) {
 /// all over, since response ids are random), and no automatic WAL checkpoint — that would run
 /// inside the writer's commit, with every request of the batch waiting; the checkpoint thread
 /// does it instead.
-// Without the `postgres` feature, `Conn` has only the SQLite variant.
-#[allow(irrefutable_let_patterns)]
-fn writer_connection(pool: &Pool) -> Result<Conn, DbError> {
+fn writer_connection(pool: &Pool) -> Result<PooledConn, DbError> {
     let mut conn = pool.get()?;
-    if let Conn::Sqlite(c) = &mut conn {
+    if conn.is_sqlite() {
         use diesel::connection::SimpleConnection;
-        c.batch_execute(
+        conn.batch_execute(
             "PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0;",
         )?;
     }
@@ -168,7 +159,7 @@ fn checkpoint_loop(pool: &Pool, alive: &std::sync::Weak<()>) {
     use diesel::connection::SimpleConnection;
     while alive.upgrade().is_some() {
         std::thread::sleep(std::time::Duration::from_millis(200));
-        if let Ok(Conn::Sqlite(mut c)) = pool.get() {
+        if let Ok(mut c) = pool.get() {
             if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
                 tracing::warn!(error = %e, "WAL checkpoint failed");
             }
@@ -177,7 +168,7 @@ fn checkpoint_loop(pool: &Pool, alive: &std::sync::Weak<()>) {
 }
 
 /// One outcome per job, in order.
-fn commit(conn: &mut Conn, jobs: &[Job]) -> Vec<Result<(), SubmitError>> {
+fn commit(conn: &mut super::Conn, jobs: &[Job]) -> Vec<Result<(), SubmitError>> {
     let items: Vec<BatchItem<'_>> = jobs
         .iter()
         .map(|j| BatchItem {
@@ -205,6 +196,6 @@ fn commit(conn: &mut Conn, jobs: &[Job]) -> Vec<Result<(), SubmitError>> {
     }
 }
 
-fn alone(conn: &mut Conn, job: &Job) -> Result<(), SubmitError> {
+fn alone(conn: &mut super::Conn, job: &Job) -> Result<(), SubmitError> {
     invitations::submit(conn, &job.invitation, &job.ids, &job.response)
 }

@@ -4,40 +4,10 @@ use super::schema::*;
 use super::{Conn, DbError};
 use crate::catalog::SeedCatalog;
 use crate::scoring::model::{Config, Group};
+use crate::survey::admission::CycleFacts;
 use diesel::prelude::*;
 
-/// A cycle's life: draft → open → closed → published (a closed cycle may be reopened).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Draft,
-    Open,
-    Closed,
-    Published,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Open => "open",
-            Status::Closed => "closed",
-            Status::Published => "published",
-        }
-    }
-}
-
-impl std::str::FromStr for Status {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(match s {
-            "draft" => Status::Draft,
-            "open" => Status::Open,
-            "closed" => Status::Closed,
-            "published" => Status::Published,
-            _ => return Err(format!("unknown cycle status `{s}`")),
-        })
-    }
-}
+use crate::cycles::Status;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = cycles)]
@@ -58,6 +28,14 @@ pub struct CycleRow {
 impl CycleRow {
     pub fn status(&self) -> Status {
         self.status.parse().unwrap_or(Status::Draft)
+    }
+
+    /// What the admission check needs to know.
+    pub fn facts(&self) -> CycleFacts {
+        CycleFacts {
+            id: self.id,
+            open: self.status() == Status::Open,
+        }
     }
 
     /// The methodology configuration stored with the cycle.
@@ -99,7 +77,7 @@ impl From<diesel::result::Error> for CycleError {
 }
 
 pub fn find(conn: &mut Conn, year: i32) -> Result<Option<CycleRow>, DbError> {
-    Ok(crate::dispatch!(conn, find(year))?)
+    Ok(queries::find(conn, year)?)
 }
 
 pub fn get(conn: &mut Conn, year: i32) -> Result<CycleRow, CycleError> {
@@ -107,7 +85,7 @@ pub fn get(conn: &mut Conn, year: i32) -> Result<CycleRow, CycleError> {
 }
 
 pub fn list(conn: &mut Conn) -> Result<Vec<CycleRow>, DbError> {
-    Ok(crate::dispatch!(conn, list())?)
+    Ok(queries::list(conn)?)
 }
 
 /// Creates a draft cycle holding a copy of `catalog` and the default configuration.
@@ -117,7 +95,7 @@ pub fn create(conn: &mut Conn, year: i32, catalog: &SeedCatalog) -> Result<Cycle
     }
     let mut config = Config::default();
     config.groups.clone_from(&catalog.groups);
-    crate::dispatch!(conn, create(year, catalog, &config)).map_err(|e| match e {
+    queries::create(conn, year, catalog, &config).map_err(|e| match e {
         diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
@@ -165,17 +143,17 @@ pub(crate) fn wrong(cycle: &CycleRow, what: &'static str) -> CycleError {
 
 /// The answer deadline shown to businesses (`YYYY-MM-DD`).
 pub fn set_closes_on(conn: &mut Conn, cycle_id: i64, date: &str) -> Result<(), DbError> {
-    Ok(crate::dispatch!(conn, set_closes_on(cycle_id, date))?)
+    Ok(queries::set_closes_on(conn, cycle_id, date)?)
 }
 
 pub fn set_status(conn: &mut Conn, cycle_id: i64, status: Status) -> Result<(), DbError> {
-    Ok(crate::dispatch!(
-        conn,
-        set_status(cycle_id, status.as_str())
-    )?)
+    Ok(queries::set_status(conn, cycle_id, status.as_str())?)
 }
 
-crate::per_backend! {
+mod queries {
+    #[allow(unused_imports)]
+    use super::*;
+    use crate::db::Conn as Db;
     use crate::db::WriteTx;
     use std::collections::HashMap;
 
@@ -188,7 +166,10 @@ crate::per_backend! {
     }
 
     pub(crate) fn list(c: &mut Db) -> QueryResult<Vec<CycleRow>> {
-        cycles::table.order(cycles::year.desc()).select(CycleRow::as_select()).load(c)
+        cycles::table
+            .order(cycles::year.desc())
+            .select(CycleRow::as_select())
+            .load(c)
     }
 
     pub(crate) fn set_closes_on(c: &mut Db, cycle_id: i64, date: &str) -> QueryResult<()> {
@@ -229,62 +210,82 @@ crate::per_backend! {
             copy_units(c, id, catalog)?;
             copy_questions(c, id, catalog)?;
             copy_profile(c, id, catalog)?;
-            cycles::table.find(id).select(CycleRow::as_select()).first(c)
+            cycles::table
+                .find(id)
+                .select(CycleRow::as_select())
+                .first(c)
         })
     }
 
     fn copy_units(c: &mut Db, cycle_id: i64, catalog: &SeedCatalog) -> QueryResult<()> {
-        let rows: Vec<_> = catalog.units.iter().map(|u| {
-            let kind = catalog.kinds.iter().find(|k| k.code == u.kind);
-            (
-                units::cycle_id.eq(cycle_id),
-                units::code.eq(&u.code),
-                units::kind.eq(&u.kind),
-                units::kind_name_vi.eq(kind.map_or(u.kind.as_str(), |k| k.name_vi.as_str())),
-                units::kind_name_en.eq(kind.map_or(u.kind.as_str(), |k| k.name_en.as_str())),
-                units::name_vi.eq(&u.name_vi),
-                units::name_en.eq(&u.name_en),
-                units::sort_order.eq(u.sort_order),
-            )
-        }).collect();
-        diesel::insert_into(units::table).values(&rows).execute(c)?;
+        let rows: Vec<_> = catalog
+            .units
+            .iter()
+            .map(|u| {
+                let kind = catalog.kinds.iter().find(|k| k.code == u.kind);
+                (
+                    units::cycle_id.eq(cycle_id),
+                    units::code.eq(&u.code),
+                    units::kind.eq(&u.kind),
+                    units::kind_name_vi.eq(kind.map_or(u.kind.as_str(), |k| k.name_vi.as_str())),
+                    units::kind_name_en.eq(kind.map_or(u.kind.as_str(), |k| k.name_en.as_str())),
+                    units::name_vi.eq(&u.name_vi),
+                    units::name_en.eq(&u.name_en),
+                    units::sort_order.eq(u.sort_order),
+                )
+            })
+            .collect();
+        crate::db::insert_rows(c, units::table, &rows)?;
         Ok(())
     }
 
     fn copy_questions(c: &mut Db, cycle_id: i64, catalog: &SeedCatalog) -> QueryResult<()> {
-        let rows: Vec<_> = catalog.components.iter().map(|k| (
-            components::cycle_id.eq(cycle_id),
-            components::code.eq(&k.code),
-            components::kind.eq(&k.kind),
-            components::name_vi.eq(&k.name_vi),
-            components::name_en.eq(&k.name_en),
-            components::weight.eq(k.weight),
-            components::sort_order.eq(k.sort_order),
-        )).collect();
-        diesel::insert_into(components::table).values(&rows).execute(c)?;
+        let rows: Vec<_> = catalog
+            .components
+            .iter()
+            .map(|k| {
+                (
+                    components::cycle_id.eq(cycle_id),
+                    components::code.eq(&k.code),
+                    components::kind.eq(&k.kind),
+                    components::name_vi.eq(&k.name_vi),
+                    components::name_en.eq(&k.name_en),
+                    components::weight.eq(k.weight),
+                    components::sort_order.eq(k.sort_order),
+                )
+            })
+            .collect();
+        crate::db::insert_rows(c, components::table, &rows)?;
         let ids: HashMap<String, i64> = components::table
             .filter(components::cycle_id.eq(cycle_id))
             .select((components::code, components::id))
             .load::<(String, i64)>(c)?
             .into_iter()
             .collect();
-        let rows: Vec<_> = catalog.indicators.iter().map(|i| (
-            indicators::cycle_id.eq(cycle_id),
-            indicators::component_id.eq(ids.get(&i.component_code).copied().unwrap_or_default()),
-            indicators::code.eq(&i.code),
-            indicators::question_type.eq(i.question_type.as_str()),
-            indicators::aggregate.eq(i.aggregate.as_str()),
-            indicators::direction.eq(i.direction.as_str()),
-            indicators::weight.eq(i.weight),
-            indicators::scale.eq(i.scale.as_str()),
-            indicators::text_vi.eq(&i.text_vi),
-            indicators::text_en.eq(&i.text_en),
-            indicators::unit_vi.eq(&i.unit_vi),
-            indicators::unit_en.eq(&i.unit_en),
-            indicators::dont_know.eq(i.dont_know),
-            indicators::sort_order.eq(i.sort_order),
-        )).collect();
-        diesel::insert_into(indicators::table).values(&rows).execute(c)?;
+        let rows: Vec<_> = catalog
+            .indicators
+            .iter()
+            .map(|i| {
+                (
+                    indicators::cycle_id.eq(cycle_id),
+                    indicators::component_id
+                        .eq(ids.get(&i.component_code).copied().unwrap_or_default()),
+                    indicators::code.eq(&i.code),
+                    indicators::question_type.eq(i.question_type.as_str()),
+                    indicators::aggregate.eq(i.aggregate.as_str()),
+                    indicators::direction.eq(i.direction.as_str()),
+                    indicators::weight.eq(i.weight),
+                    indicators::scale.eq(i.scale.as_str()),
+                    indicators::text_vi.eq(&i.text_vi),
+                    indicators::text_en.eq(&i.text_en),
+                    indicators::unit_vi.eq(&i.unit_vi),
+                    indicators::unit_en.eq(&i.unit_en),
+                    indicators::dont_know.eq(i.dont_know),
+                    indicators::sort_order.eq(i.sort_order),
+                )
+            })
+            .collect();
+        crate::db::insert_rows(c, indicators::table, &rows)?;
         Ok(())
     }
 
@@ -301,17 +302,22 @@ crate::per_backend! {
                 ))
                 .returning(profile_questions::id)
                 .get_result(c)?;
-            let rows: Vec<_> = catalog.profile_choices.iter()
+            let rows: Vec<_> = catalog
+                .profile_choices
+                .iter()
                 .filter(|ch| ch.question_code == q.code)
-                .map(|ch| (
-                    profile_choices::profile_question_id.eq(qid),
-                    profile_choices::code.eq(&ch.code),
-                    profile_choices::label_vi.eq(&ch.label_vi),
-                    profile_choices::label_en.eq(&ch.label_en),
-                    profile_choices::sort_order.eq(ch.sort_order),
-                )).collect();
+                .map(|ch| {
+                    (
+                        profile_choices::profile_question_id.eq(qid),
+                        profile_choices::code.eq(&ch.code),
+                        profile_choices::label_vi.eq(&ch.label_vi),
+                        profile_choices::label_en.eq(&ch.label_en),
+                        profile_choices::sort_order.eq(ch.sort_order),
+                    )
+                })
+                .collect();
             if !rows.is_empty() {
-                diesel::insert_into(profile_choices::table).values(&rows).execute(c)?;
+                crate::db::insert_rows(c, profile_choices::table, &rows)?;
             }
         }
         Ok(())

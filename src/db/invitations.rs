@@ -4,6 +4,7 @@ use super::responses::{CodeIds, InsertError};
 use super::schema::*;
 use super::{Conn, DbError};
 use crate::responses::NewResponse;
+use crate::survey::admission::InvitationFacts;
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -14,31 +15,41 @@ pub struct Invitation {
     pub status: String,
 }
 
+impl Invitation {
+    /// What the admission check needs to know.
+    pub fn facts(&self) -> InvitationFacts {
+        InvitationFacts {
+            cycle_id: self.cycle_id,
+            submitted: self.status == "submitted",
+        }
+    }
+}
+
 /// Stores the hashes (and optional mail-merge labels) of new codes in one transaction.
 pub fn insert(
     conn: &mut Conn,
     cycle_id: i64,
     codes: &[(String, Option<String>)],
 ) -> Result<(), DbError> {
-    Ok(crate::dispatch!(conn, insert(cycle_id, codes))?)
+    Ok(queries::insert(conn, cycle_id, codes)?)
 }
 
 pub fn by_id(conn: &mut Conn, id: i64) -> Result<Option<Invitation>, DbError> {
-    Ok(crate::dispatch!(conn, by_id(id))?)
+    Ok(queries::by_id(conn, id)?)
 }
 
 pub fn find_by_hash(conn: &mut Conn, hash: &str) -> Result<Option<Invitation>, DbError> {
-    Ok(crate::dispatch!(conn, find_by_hash(hash))?)
+    Ok(queries::find_by_hash(conn, hash)?)
 }
 
 /// Notes that a business has begun with its code (for the Association's counts).
 pub fn mark_started(conn: &mut Conn, invitation_id: i64) -> Result<(), DbError> {
-    Ok(crate::dispatch!(conn, mark_started(invitation_id))?)
+    Ok(queries::mark_started(conn, invitation_id)?)
 }
 
 /// Counts of a cycle's invitations: (issued, started, submitted).
 pub fn counts(conn: &mut Conn, cycle_id: i64) -> Result<(i64, i64, i64), DbError> {
-    Ok(crate::dispatch!(conn, counts(cycle_id))?)
+    Ok(queries::counts(conn, cycle_id)?)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +72,7 @@ pub fn submit(
     ids: &CodeIds,
     response: &NewResponse,
 ) -> Result<(), SubmitError> {
-    crate::dispatch!(conn, submit(invitation, ids, response))
+    queries::submit(conn, invitation, ids, response)
 }
 
 /// One submission of a group commit: its invitation, its cycle's code ids, the response.
@@ -79,7 +90,7 @@ pub struct BatchItem<'a> {
 /// transaction fails anyway (e.g. another PostgreSQL client used a code in between), the error
 /// is returned and the caller retries each submission alone.
 pub fn submit_batch(conn: &mut Conn, items: &[BatchItem<'_>]) -> Result<Vec<bool>, InsertError> {
-    crate::dispatch!(conn, submit_batch(items))
+    queries::submit_batch(conn, items)
 }
 
 /// Which items of a batch are first uses of their code, given the codes already used.
@@ -98,22 +109,34 @@ fn is_unique_violation(e: &InsertError) -> bool {
     )
 }
 
-crate::per_backend! {
+mod queries {
+    #[allow(unused_imports)]
+    use super::*;
+    use crate::db::responses::insert_in_tx;
+    use crate::db::Conn as Db;
     use crate::db::WriteTx;
-    use crate::db::responses::InsertResponses;
 
-    pub(crate) fn insert(c: &mut Db, cycle_id: i64, codes: &[(String, Option<String>)]) -> QueryResult<()> {
+    pub(crate) fn insert(
+        c: &mut Db,
+        cycle_id: i64,
+        codes: &[(String, Option<String>)],
+    ) -> QueryResult<()> {
         let today = crate::clock::today();
-        let rows: Vec<_> = codes.iter().map(|(hash, label)| (
-            invitations::cycle_id.eq(cycle_id),
-            invitations::code_hash.eq(hash),
-            invitations::label.eq(label.as_deref()),
-            invitations::status.eq("issued"),
-            invitations::created_on.eq(&today),
-        )).collect();
+        let rows: Vec<_> = codes
+            .iter()
+            .map(|(hash, label)| {
+                (
+                    invitations::cycle_id.eq(cycle_id),
+                    invitations::code_hash.eq(hash),
+                    invitations::label.eq(label.as_deref()),
+                    invitations::status.eq("issued"),
+                    invitations::created_on.eq(&today),
+                )
+            })
+            .collect();
         c.write_tx(|c| {
             for chunk in rows.chunks(5000) {
-                diesel::insert_into(invitations::table).values(chunk).execute(c)?;
+                crate::db::insert_rows(c, invitations::table, chunk)?;
             }
             Ok(())
         })
@@ -131,7 +154,11 @@ crate::per_backend! {
     }
 
     pub(crate) fn by_id(c: &mut Db, id: i64) -> QueryResult<Option<Invitation>> {
-        invitations::table.find(id).select(Invitation::as_select()).first(c).optional()
+        invitations::table
+            .find(id)
+            .select(Invitation::as_select())
+            .first(c)
+            .optional()
     }
 
     pub(crate) fn find_by_hash(c: &mut Db, hash: &str) -> QueryResult<Option<Invitation>> {
@@ -150,10 +177,17 @@ crate::per_backend! {
             .load::<(String, i64)>(c)?;
         let get = |s: &str| rows.iter().find(|(k, _)| k == s).map_or(0, |(_, n)| *n);
         let (started, submitted) = (get("started"), get("submitted"));
-        Ok((get("issued") + started + submitted, started + submitted, submitted))
+        Ok((
+            get("issued") + started + submitted,
+            started + submitted,
+            submitted,
+        ))
     }
 
-    pub(crate) fn submit_batch(c: &mut Db, items: &[BatchItem<'_>]) -> Result<Vec<bool>, InsertError> {
+    pub(crate) fn submit_batch(
+        c: &mut Db,
+        items: &[BatchItem<'_>],
+    ) -> Result<Vec<bool>, InsertError> {
         c.write_tx(|c| {
             let wanted: Vec<i64> = items.iter().map(|i| i.invitation.id).collect();
             let used: Vec<i64> = submissions::table
@@ -161,14 +195,21 @@ crate::per_backend! {
                 .select(submissions::invitation_id)
                 .load(c)?;
             let fresh = first_uses(items, &used);
-            let stored: Vec<&BatchItem<'_>> =
-                items.iter().zip(&fresh).filter(|(_, f)| **f).map(|(i, _)| i).collect();
+            let stored: Vec<&BatchItem<'_>> = items
+                .iter()
+                .zip(&fresh)
+                .filter(|(_, f)| **f)
+                .map(|(i, _)| i)
+                .collect();
             if stored.is_empty() {
                 return Ok(fresh);
             }
             let ids: Vec<i64> = stored.iter().map(|i| i.invitation.id).collect();
-            let rows: Vec<_> = ids.iter().map(|id| submissions::invitation_id.eq(*id)).collect();
-            diesel::insert_into(submissions::table).values(&rows).execute(c)?;
+            let rows: Vec<_> = ids
+                .iter()
+                .map(|id| submissions::invitation_id.eq(*id))
+                .collect();
+            crate::db::insert_rows(c, submissions::table, &rows)?;
             diesel::update(invitations::table.filter(invitations::id.eq_any(&ids)))
                 .set(invitations::status.eq("submitted"))
                 .execute(c)?;
@@ -180,10 +221,13 @@ crate::per_backend! {
             cycles.sort_unstable();
             cycles.dedup();
             for cycle in cycles {
-                let of_cycle: Vec<&BatchItem<'_>> =
-                    stored.iter().copied().filter(|i| i.invitation.cycle_id == cycle).collect();
+                let of_cycle: Vec<&BatchItem<'_>> = stored
+                    .iter()
+                    .copied()
+                    .filter(|i| i.invitation.cycle_id == cycle)
+                    .collect();
                 let responses: Vec<&NewResponse> = of_cycle.iter().map(|i| i.response).collect();
-                c.insert_responses(cycle, of_cycle[0].ids, &responses)?;
+                insert_in_tx(c, cycle, of_cycle[0].ids, &responses)?;
             }
             Ok(fresh)
         })
@@ -196,17 +240,20 @@ crate::per_backend! {
         response: &NewResponse,
     ) -> Result<(), SubmitError> {
         let outcome = c.write_tx(|c| {
-            diesel::insert_into(submissions::table)
-                .values(submissions::invitation_id.eq(invitation.id))
-                .execute(c)
-                .map_err(InsertError::Db)?;
+            crate::db::insert_rows(
+                c,
+                submissions::table,
+                submissions::invitation_id.eq(invitation.id),
+            )
+            .map_err(InsertError::Db)?;
             diesel::update(invitations::table.find(invitation.id))
                 .set(invitations::status.eq("submitted"))
                 .execute(c)
                 .map_err(InsertError::Db)?;
-            diesel::delete(drafts::table.find(invitation.id)).execute(c).map_err(InsertError::Db)?;
-            c.insert_responses(invitation.cycle_id, ids, std::slice::from_ref(response))
-                .map(|_| ())
+            diesel::delete(drafts::table.find(invitation.id))
+                .execute(c)
+                .map_err(InsertError::Db)?;
+            insert_in_tx(c, invitation.cycle_id, ids, std::slice::from_ref(response)).map(|_| ())
         });
         match outcome {
             Err(e) if is_unique_violation(&e) => Err(SubmitError::AlreadySubmitted),

@@ -1,7 +1,8 @@
-//! Storage: one enum over the two backends, an r2d2 pool per backend, embedded migrations.
+//! Storage: one connection type over the two backends, an r2d2 pool, embedded migrations.
 //!
-//! SQL lives in the submodules; each function takes `&mut Conn` and uses [`with_conn!`] so the
-//! same diesel code is compiled once per backend (the dialects differ only in the migrations).
+//! SQL lives in the submodules: each public function takes `&mut Conn` (a pooled connection
+//! dereferences to it) and its diesel queries sit in a private `queries` module, written once
+//! for both backends. The dialects differ only in the migrations.
 
 pub mod admin;
 pub mod catalog;
@@ -19,12 +20,16 @@ pub mod scoring_input;
 pub mod settings;
 pub mod url;
 
-use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, PooledConnection};
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::query_builder::InsertStatement;
+use diesel::query_dsl::methods::ExecuteDsl;
+use diesel::r2d2::{ManageConnection, PooledConnection, R2D2Connection};
 #[cfg(feature = "postgres")]
 use diesel::PgConnection;
-use diesel::SqliteConnection;
+use diesel::RunQueryDsl;
+use diesel::{Connection, SqliteConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::Arc;
 
 pub use url::{DatabaseUrl, UrlError};
 
@@ -32,75 +37,20 @@ pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/
 #[cfg(feature = "postgres")]
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-type SqlitePool = diesel::r2d2::Pool<ConnectionManager<SqliteConnection>>;
-#[cfg(feature = "postgres")]
-type PgPool = diesel::r2d2::Pool<ConnectionManager<PgConnection>>;
-
-/// A pool of connections to whichever backend `DATABASE_URL` named.
-#[derive(Clone)]
-pub enum Pool {
-    Sqlite(SqlitePool),
-    #[cfg(feature = "postgres")]
-    Postgres(PgPool),
-}
-
-/// One pooled connection.
+/// A connection to either backend. Queries are written once against it; diesel's
+/// `MultiConnection` compiles them for both dialects. The few places that must know the
+/// backend match on it explicitly, all in this file: [`Manager::open`] (opening by URL
+/// scheme), [`write_tx`] (BEGIN IMMEDIATE on SQLite), [`insert_rows`] (multi-row inserts) and
+/// [`Conn::migrations`] (one migration set per dialect).
+#[derive(diesel::MultiConnection)]
 pub enum Conn {
-    Sqlite(PooledConnection<ConnectionManager<SqliteConnection>>),
+    Sqlite(SqliteConnection),
     #[cfg(feature = "postgres")]
-    Postgres(PooledConnection<ConnectionManager<PgConnection>>),
+    Postgres(PgConnection),
 }
 
-/// Runs `$body` with `$c` bound to the concrete diesel connection of either backend.
-#[macro_export]
-macro_rules! with_conn {
-    ($conn:expr, $c:ident => $body:expr) => {
-        match $conn {
-            $crate::db::Conn::Sqlite(pooled) => {
-                let $c: &mut diesel::SqliteConnection = &mut **pooled;
-                $body
-            }
-            #[cfg(feature = "postgres")]
-            $crate::db::Conn::Postgres(pooled) => {
-                let $c: &mut diesel::PgConnection = &mut **pooled;
-                $body
-            }
-        }
-    };
-}
-
-/// Defines the enclosed functions once per backend, in modules `sqlite` and `pg`, with `Db`
-/// naming that backend's connection type; [`dispatch!`] calls the right one.
-#[macro_export]
-macro_rules! per_backend {
-    ($($item:item)*) => {
-        pub(crate) mod sqlite {
-            #[allow(unused_imports)]
-            use super::*;
-            pub(crate) type Db = diesel::SqliteConnection;
-            $($item)*
-        }
-        #[cfg(feature = "postgres")]
-        pub(crate) mod pg {
-            #[allow(unused_imports)]
-            use super::*;
-            pub(crate) type Db = diesel::PgConnection;
-            $($item)*
-        }
-    };
-}
-
-/// Calls `sqlite::f(conn, args…)` or `pg::f(conn, args…)` of the current module.
-#[macro_export]
-macro_rules! dispatch {
-    ($conn:expr, $f:ident ( $($arg:expr),* $(,)? )) => {
-        match $conn {
-            $crate::db::Conn::Sqlite(pooled) => sqlite::$f(&mut **pooled, $($arg),*),
-            #[cfg(feature = "postgres")]
-            $crate::db::Conn::Postgres(pooled) => pg::$f(&mut **pooled, $($arg),*),
-        }
-    };
-}
+/// A connection lent by the pool; it dereferences to [`Conn`].
+pub type PooledConn = PooledConnection<Manager>;
 
 /// A write transaction. On SQLite it takes the write lock at BEGIN (IMMEDIATE) so that
 /// concurrent writers wait on the busy timeout instead of failing when a read lock cannot be
@@ -112,25 +62,64 @@ pub trait WriteTx {
         E: From<diesel::result::Error>;
 }
 
-impl WriteTx for SqliteConnection {
+impl WriteTx for Conn {
     fn write_tx<T, E, F>(&mut self, f: F) -> Result<T, E>
     where
         F: FnOnce(&mut Self) -> Result<T, E>,
         E: From<diesel::result::Error>,
     {
-        self.immediate_transaction(f)
+        write_tx(self, f)
     }
 }
 
+/// [`WriteTx::write_tx`]: the body runs on the multi-backend connection, whose transaction
+/// state is the inner connection's, so nested transactions inside it become savepoints.
+fn write_tx<T, E, F>(conn: &mut Conn, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut Conn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    match conn {
+        Conn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        #[cfg(feature = "postgres")]
+        Conn::Postgres(c) => AnsiTransactionManager::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            <Conn as TransactionManager<Conn>>::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            <Conn as TransactionManager<Conn>>::rollback_transaction(conn)?;
+            Err(e)
+        }
+    }
+}
+
+/// Statements that run on every backend's own connection (see [`insert_rows`]).
+#[cfg(not(feature = "postgres"))]
+pub trait RunsOnEither: ExecuteDsl<SqliteConnection> {}
+#[cfg(not(feature = "postgres"))]
+impl<S: ExecuteDsl<SqliteConnection>> RunsOnEither for S {}
 #[cfg(feature = "postgres")]
-impl WriteTx for PgConnection {
-    fn write_tx<T, E, F>(&mut self, f: F) -> Result<T, E>
-    where
-        F: FnOnce(&mut Self) -> Result<T, E>,
-        E: From<diesel::result::Error>,
-    {
-        use diesel::Connection as _;
-        self.transaction(f)
+pub trait RunsOnEither: ExecuteDsl<SqliteConnection> + ExecuteDsl<PgConnection> {}
+#[cfg(feature = "postgres")]
+impl<S: ExecuteDsl<SqliteConnection> + ExecuteDsl<PgConnection>> RunsOnEither for S {}
+
+/// `INSERT … VALUES (…), (…), …` of many rows in one statement. `MultiConnection` cannot
+/// build a multi-row insert (SQLite has no DEFAULT keyword for the columns a row leaves out),
+/// so this statement runs on the backend's own connection.
+pub fn insert_rows<T, V>(conn: &mut Conn, table: T, rows: V) -> diesel::QueryResult<usize>
+where
+    T: diesel::Table,
+    V: diesel::Insertable<T>,
+    InsertStatement<T, V::Values>: RunsOnEither,
+{
+    let statement = diesel::insert_into(table).values(rows);
+    match conn {
+        Conn::Sqlite(c) => statement.execute(c),
+        #[cfg(feature = "postgres")]
+        Conn::Postgres(c) => statement.execute(c),
     }
 }
 
@@ -143,134 +132,25 @@ pub enum DbError {
         path: String,
         source: std::io::Error,
     },
-    #[error("cannot open the database {url}: {reason}")]
-    Connect { url: String, reason: String },
+    #[error("cannot open the database {url}: {}", one_line(&source.to_string()))]
+    Connect {
+        url: String,
+        source: diesel::ConnectionError,
+    },
+    #[error("cannot open the database {url}: {}", one_line(&source.to_string()))]
+    Setup {
+        url: String,
+        source: diesel::result::Error,
+    },
     #[error("cannot migrate the database: {0}")]
-    Migrate(String),
+    Migrate(#[source] Box<dyn std::error::Error + Send + Sync>),
     #[error("the database did not answer: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     #[error(transparent)]
     Query(#[from] diesel::result::Error),
     /// The submission writer (group commit) or a worker thread is gone.
     #[error("submissions cannot be stored now: {0}")]
-    Writer(String),
-}
-
-/// Pragmas for every SQLite connection: WAL for concurrent readers, foreign keys enforced,
-/// a busy timeout instead of immediate "database is locked", and synchronous=FULL because an
-/// acknowledged submission must survive a power loss.
-#[derive(Debug)]
-struct SqlitePragmas;
-
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        conn.batch_execute(
-            "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
-        )
-        .map_err(diesel::r2d2::Error::QueryError)
-    }
-}
-
-impl Pool {
-    /// Opens (creating the SQLite file and its folder if needed) and migrates the database.
-    pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, DbError> {
-        let pool = match url {
-            DatabaseUrl::Sqlite(path) => Pool::Sqlite(open_sqlite(path, size)?),
-            #[cfg(feature = "postgres")]
-            DatabaseUrl::Postgres(u) => Pool::Postgres(open_postgres(u, size)?),
-        };
-        pool.migrate()?;
-        Ok(pool)
-    }
-
-    pub fn get(&self) -> Result<Conn, DbError> {
-        Ok(match self {
-            Pool::Sqlite(p) => Conn::Sqlite(p.get()?),
-            #[cfg(feature = "postgres")]
-            Pool::Postgres(p) => Conn::Postgres(p.get()?),
-        })
-    }
-
-    pub fn backend_name(&self) -> &'static str {
-        match self {
-            Pool::Sqlite(_) => "sqlite",
-            #[cfg(feature = "postgres")]
-            Pool::Postgres(_) => "postgres",
-        }
-    }
-
-    fn migrate(&self) -> Result<(), DbError> {
-        let mut conn = self.get()?;
-        conn.run_pending_migrations()
-    }
-}
-
-impl Conn {
-    /// Applies every migration that has not run yet.
-    pub fn run_pending_migrations(&mut self) -> Result<(), DbError> {
-        let result = match self {
-            Conn::Sqlite(c) => (**c).run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(c) => (**c)
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|_| ()),
-        };
-        result.map_err(|e| DbError::Migrate(e.to_string()))
-    }
-
-    /// Reverts every migration (used by the up/down/up test and by operators who start over).
-    pub fn revert_all_migrations(&mut self) -> Result<(), DbError> {
-        let result = match self {
-            Conn::Sqlite(c) => (**c).revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
-            #[cfg(feature = "postgres")]
-            Conn::Postgres(c) => (**c).revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
-        };
-        result.map_err(|e| DbError::Migrate(e.to_string()))
-    }
-
-    /// A trivial query, for `/healthz`.
-    pub fn ping(&mut self) -> Result<(), DbError> {
-        with_conn!(self, c => c.batch_execute("SELECT 1"))?;
-        Ok(())
-    }
-}
-
-// Pools keep no idle minimum: connections are made when a request needs one and awaited by it,
-// so no background thread is ever half-way through connecting when the process exits.
-
-fn open_sqlite(path: &std::path::Path, size: u32) -> Result<SqlitePool, DbError> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {
-            path: dir.display().to_string(),
-            source,
-        })?;
-    }
-    enable_wal(path)?;
-    let manager = ConnectionManager::<SqliteConnection>::new(path.to_string_lossy());
-    diesel::r2d2::Pool::builder()
-        .max_size(size)
-        .min_idle(Some(0))
-        .connection_customizer(Box::new(SqlitePragmas))
-        .connection_timeout(std::time::Duration::from_secs(10))
-        .build(manager)
-        .map_err(|e| DbError::Connect {
-            url: path.display().to_string(),
-            reason: one_line(&e.to_string()),
-        })
-}
-
-/// WAL is a property of the file: set it once, on one connection, before the pool opens its
-/// connections in parallel (several connections switching the mode at once would collide).
-fn enable_wal(path: &std::path::Path) -> Result<(), DbError> {
-    use diesel::Connection;
-    let url = path.to_string_lossy();
-    let connect_error = |e: String| DbError::Connect {
-        url: path.display().to_string(),
-        reason: one_line(&e),
-    };
-    let mut conn = SqliteConnection::establish(&url).map_err(|e| connect_error(e.to_string()))?;
-    conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
-        .map_err(|e| connect_error(e.to_string()))
+    Writer(#[source] std::io::Error),
 }
 
 /// Libraries' messages can span lines (libpq adds hints); errors here are one sentence.
@@ -278,22 +158,200 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-#[cfg(feature = "postgres")]
-fn open_postgres(url: &str, size: u32) -> Result<PgPool, DbError> {
-    // One direct attempt first: an unreachable server gives one clear error at once instead of
-    // the pool's retries and logs until its timeout.
-    <PgConnection as diesel::Connection>::establish(url).map_err(|e| DbError::Connect {
-        url: url::redact(url),
-        reason: one_line(&e.to_string()),
-    })?;
-    let manager = ConnectionManager::<PgConnection>::new(url);
-    diesel::r2d2::Pool::builder()
-        .max_size(size)
-        .min_idle(Some(0))
-        .connection_timeout(std::time::Duration::from_secs(10))
-        .build(manager)
-        .map_err(|e| DbError::Connect {
-            url: url::redact(url),
-            reason: one_line(&e.to_string()),
+/// Opens connections for the pool: the backend comes from the URL's scheme, never from trying
+/// one driver after another (SQLite would take any string as a file name), and each SQLite
+/// connection gets its pragmas when it is made.
+#[derive(Debug)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+/// Pragmas for every SQLite connection: foreign keys enforced, a busy timeout instead of
+/// immediate "database is locked", and synchronous=FULL because an acknowledged submission
+/// must survive a power loss.
+const SQLITE_PRAGMAS: &str =
+    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+
+impl Manager {
+    fn connect_error(&self, source: diesel::ConnectionError) -> DbError {
+        DbError::Connect {
+            url: self.url.display(),
+            source,
+        }
+    }
+
+    fn open(&self) -> Result<Conn, DbError> {
+        match &self.url {
+            DatabaseUrl::Sqlite(path) => {
+                let mut c = SqliteConnection::establish(&path.to_string_lossy())
+                    .map_err(|e| self.connect_error(e))?;
+                c.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(|source| DbError::Setup {
+                        url: self.url.display(),
+                        source,
+                    })?;
+                Ok(Conn::Sqlite(c))
+            }
+            #[cfg(feature = "postgres")]
+            DatabaseUrl::Postgres(u) => PgConnection::establish(u)
+                .map(Conn::Postgres)
+                .map_err(|e| self.connect_error(e)),
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Conn, Self::Error> {
+        self.open().map_err(|e| match e {
+            DbError::Connect { source, .. } => diesel::r2d2::Error::ConnectionError(source),
+            DbError::Setup { source, .. } => diesel::r2d2::Error::QueryError(source),
+            other => diesel::r2d2::Error::QueryError(diesel::result::Error::QueryBuilderError(
+                other.to_string().into(),
+            )),
         })
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// A pool of connections to whichever backend `DATABASE_URL` named.
+#[derive(Clone)]
+pub struct Pool {
+    inner: diesel::r2d2::Pool<Manager>,
+    url: Arc<DatabaseUrl>,
+}
+
+impl Pool {
+    /// Opens (creating the SQLite file and its folder if needed) and migrates the database.
+    pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, DbError> {
+        let manager = Manager { url: url.clone() };
+        if let DatabaseUrl::Sqlite(path) = url {
+            prepare_sqlite_file(path)?;
+        }
+        // One direct connection first: an unreachable server or an unwritable file gives one
+        // clear error at once instead of the pool's retries and logs until its timeout.
+        let mut first = manager.open()?;
+        first.migrations(Migrations::Apply)?;
+        drop(first);
+        // Pools keep no idle minimum: connections are made when a request needs one and
+        // awaited by it, so no background thread is ever half-way through connecting when the
+        // process exits.
+        let inner = diesel::r2d2::Pool::builder()
+            .max_size(size)
+            .min_idle(Some(0))
+            .connection_timeout(std::time::Duration::from_secs(10))
+            .build_unchecked(manager);
+        Ok(Pool {
+            inner,
+            url: Arc::new(url.clone()),
+        })
+    }
+
+    pub fn get(&self) -> Result<PooledConn, DbError> {
+        Ok(self.inner.get()?)
+    }
+
+    /// The database this pool opens.
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(*self.url, DatabaseUrl::Sqlite(_))
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        if self.is_sqlite() {
+            "sqlite"
+        } else {
+            "postgres"
+        }
+    }
+}
+
+/// Which way [`Conn::migrations`] goes.
+#[derive(Debug, Clone, Copy)]
+pub enum Migrations {
+    /// Every migration that has not run yet.
+    Apply,
+    /// Every migration, newest first (the up/down/up test; operators who start over).
+    RevertAll,
+}
+
+impl Conn {
+    /// A trivial query, for `/healthz`.
+    pub fn ping(&mut self) -> Result<(), DbError> {
+        self.batch_execute("SELECT 1")?;
+        Ok(())
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Conn::Sqlite(_))
+    }
+
+    /// Runs the dialect's own migration set.
+    pub fn migrations(&mut self, direction: Migrations) -> Result<(), DbError> {
+        match self {
+            Conn::Sqlite(c) => run_migrations(c, SQLITE_MIGRATIONS, direction),
+            #[cfg(feature = "postgres")]
+            Conn::Postgres(c) => run_migrations(c, POSTGRES_MIGRATIONS, direction),
+        }
+    }
+
+    /// Applies every migration that has not run yet.
+    pub fn run_pending_migrations(&mut self) -> Result<(), DbError> {
+        self.migrations(Migrations::Apply)
+    }
+
+    /// Reverts every migration (used by the up/down/up test and by operators who start over).
+    pub fn revert_all_migrations(&mut self) -> Result<(), DbError> {
+        self.migrations(Migrations::RevertAll)
+    }
+}
+
+fn run_migrations<DB, C>(
+    conn: &mut C,
+    set: EmbeddedMigrations,
+    direction: Migrations,
+) -> Result<(), DbError>
+where
+    DB: diesel::backend::Backend,
+    C: MigrationHarness<DB>,
+{
+    match direction {
+        Migrations::Apply => conn.run_pending_migrations(set).map(drop),
+        Migrations::RevertAll => conn.revert_all_migrations(set).map(drop),
+    }
+    .map_err(DbError::Migrate)
+}
+
+/// Creates the SQLite file's folder, and sets WAL once, on one connection, before the pool
+/// opens its connections in parallel (several connections switching the mode at once would
+/// collide). WAL is a property of the file: concurrent readers never wait for the writer.
+fn prepare_sqlite_file(path: &std::path::Path) -> Result<(), DbError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    let url = path.display().to_string();
+    let mut conn = SqliteConnection::establish(&path.to_string_lossy()).map_err(|source| {
+        DbError::Connect {
+            url: url.clone(),
+            source,
+        }
+    })?;
+    conn.batch_execute("PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL;")
+        .map_err(|source| DbError::Setup { url, source })
 }

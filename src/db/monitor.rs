@@ -17,7 +17,7 @@ pub struct Counts {
 }
 
 pub fn counts(conn: &mut Conn, cycle_id: i64) -> Result<Counts, DbError> {
-    Ok(crate::dispatch!(conn, counts(cycle_id))?)
+    Ok(queries::counts(conn, cycle_id)?)
 }
 
 /// One comment as admins read it: the unit's code, the text, the day it came.
@@ -29,7 +29,7 @@ pub struct Comment {
 }
 
 pub fn comments(conn: &mut Conn, cycle_id: i64) -> Result<Vec<Comment>, DbError> {
-    Ok(crate::dispatch!(conn, comments(cycle_id))?
+    Ok(queries::comments(conn, cycle_id)?
         .into_iter()
         .map(|(unit_code, body, submitted_on)| Comment {
             unit_code,
@@ -39,7 +39,10 @@ pub fn comments(conn: &mut Conn, cycle_id: i64) -> Result<Vec<Comment>, DbError>
         .collect())
 }
 
-crate::per_backend! {
+mod queries {
+    #[allow(unused_imports)]
+    use super::*;
+    use crate::db::Conn as Db;
     pub(crate) fn counts(c: &mut Db, cycle_id: i64) -> QueryResult<Counts> {
         let per_unit = evaluations::table
             .inner_join(responses::table)
@@ -58,12 +61,23 @@ crate::per_backend! {
             .inner_join(responses::table.on(responses::id.eq(response_profiles::response_id)))
             .filter(responses::cycle_id.eq(cycle_id))
             .group_by((response_profiles::question_code, response_profiles::value))
-            .select((response_profiles::question_code, response_profiles::value, count_star()))
+            .select((
+                response_profiles::question_code,
+                response_profiles::value,
+                count_star(),
+            ))
             .load(c)?;
-        Ok(Counts { per_unit, per_day, per_profile })
+        Ok(Counts {
+            per_unit,
+            per_day,
+            per_profile,
+        })
     }
 
-    pub(crate) fn comments(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<(String, String, String)>> {
+    pub(crate) fn comments(
+        c: &mut Db,
+        cycle_id: i64,
+    ) -> QueryResult<Vec<(String, String, String)>> {
         comments::table
             .inner_join(units::table.on(units::id.eq(comments::unit_id)))
             .filter(comments::cycle_id.eq(cycle_id))

@@ -18,7 +18,7 @@ pub fn secret(conn: &mut Conn) -> Result<Vec<u8>, DbError> {
 
 /// Every response of the cycle with its profile and non-missing scored answers.
 pub fn stored_responses(conn: &mut Conn, cycle_id: i64) -> Result<Vec<StoredResponse>, DbError> {
-    Ok(crate::dispatch!(conn, stored_responses(cycle_id))?)
+    Ok(queries::stored_responses(conn, cycle_id)?)
 }
 
 /// Which of `keys` are already response keys of the cycle.
@@ -29,13 +29,20 @@ pub fn existing_keys(
 ) -> Result<HashSet<String>, DbError> {
     let mut found = HashSet::new();
     for chunk in keys.chunks(500) {
-        found.extend(crate::dispatch!(conn, existing_keys(cycle_id, chunk))?);
+        found.extend(queries::existing_keys(conn, cycle_id, chunk)?);
     }
     Ok(found)
 }
 
-crate::per_backend! {
-    pub(crate) fn existing_keys(c: &mut Db, cycle_id: i64, keys: &[String]) -> QueryResult<Vec<String>> {
+mod queries {
+    #[allow(unused_imports)]
+    use super::*;
+    use crate::db::Conn as Db;
+    pub(crate) fn existing_keys(
+        c: &mut Db,
+        cycle_id: i64,
+        keys: &[String],
+    ) -> QueryResult<Vec<String>> {
         responses::table
             .filter(responses::cycle_id.eq(cycle_id))
             .filter(responses::response_key.eq_any(keys))
@@ -49,25 +56,48 @@ crate::per_backend! {
             .select((responses::id, responses::weight))
             .load::<(i64, f64)>(c)?
             .into_iter()
-            .map(|(id, weight)| (id, StoredResponse { id, weight, profile: vec![], answers: vec![] }))
+            .map(|(id, weight)| {
+                (
+                    id,
+                    StoredResponse {
+                        id,
+                        weight,
+                        profile: vec![],
+                        answers: vec![],
+                    },
+                )
+            })
             .collect();
-        let of_cycle = responses::table.filter(responses::cycle_id.eq(cycle_id)).select(responses::id);
+        let of_cycle = responses::table
+            .filter(responses::cycle_id.eq(cycle_id))
+            .select(responses::id);
         let profiles = response_profiles::table
             .filter(response_profiles::response_id.eq_any(of_cycle))
-            .select((response_profiles::response_id, response_profiles::question_code, response_profiles::value))
+            .select((
+                response_profiles::response_id,
+                response_profiles::question_code,
+                response_profiles::value,
+            ))
             .load::<(i64, String, String)>(c)?;
         for (id, q, v) in profiles {
             if let Some(r) = by_id.get_mut(&id) {
                 r.profile.push((q, v));
             }
         }
-        let of_cycle = responses::table.filter(responses::cycle_id.eq(cycle_id)).select(responses::id);
+        let of_cycle = responses::table
+            .filter(responses::cycle_id.eq(cycle_id))
+            .select(responses::id);
         let answers = answers::table
             .inner_join(units::table)
             .inner_join(indicators::table)
             .filter(answers::response_id.eq_any(of_cycle))
             .filter(answers::value.is_not_null())
-            .select((answers::response_id, units::code, indicators::code, answers::value.assume_not_null()))
+            .select((
+                answers::response_id,
+                units::code,
+                indicators::code,
+                answers::value.assume_not_null(),
+            ))
             .load::<(i64, String, String, f64)>(c)?;
         for (id, unit, indicator, value) in answers {
             if let Some(r) = by_id.get_mut(&id) {

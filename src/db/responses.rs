@@ -27,14 +27,8 @@ pub enum InsertError {
     Db(#[from] diesel::result::Error),
 }
 
-/// A fresh random response id: positive, not a sequence, so it says nothing about order.
-pub fn random_id() -> i64 {
-    use rand_core::RngCore;
-    (rand_core::OsRng.next_u64() >> 1) as i64
-}
-
 pub fn code_ids(conn: &mut Conn, cycle_id: i64) -> Result<CodeIds, DbError> {
-    Ok(crate::dispatch!(conn, code_ids(cycle_id))?)
+    Ok(queries::code_ids(conn, cycle_id)?)
 }
 
 /// Stores all `batch` in one transaction (all or nothing).
@@ -49,12 +43,12 @@ pub fn insert_all(
             other.to_string().into(),
         )),
     })?;
-    crate::dispatch!(conn, insert_all(cycle_id, &ids, batch))
+    queries::insert_all(conn, cycle_id, &ids, batch)
 }
 
 /// Number of stored responses of a cycle.
 pub fn count(conn: &mut Conn, cycle_id: i64) -> Result<i64, DbError> {
-    Ok(crate::dispatch!(conn, count(cycle_id))?)
+    Ok(queries::count(conn, cycle_id)?)
 }
 
 /// Appends one answer to an evaluation's packed form (see the `evaluations` migration).
@@ -73,38 +67,15 @@ pub fn unpack(packed: &[u8]) -> impl Iterator<Item = (i64, f64)> + '_ {
     })
 }
 
-/// Inserting responses inside a transaction that the caller holds (the survey's submission
-/// adds its own steps), on either backend's connection.
-pub(crate) trait InsertResponses {
-    fn insert_responses<R: Borrow<NewResponse>>(
-        &mut self,
-        cycle_id: i64,
-        ids: &CodeIds,
-        batch: &[R],
-    ) -> Result<usize, InsertError>;
-}
-
-impl InsertResponses for diesel::SqliteConnection {
-    fn insert_responses<R: Borrow<NewResponse>>(
-        &mut self,
-        cycle_id: i64,
-        ids: &CodeIds,
-        batch: &[R],
-    ) -> Result<usize, InsertError> {
-        sqlite::insert_in_tx(self, cycle_id, ids, batch)
-    }
-}
-
-#[cfg(feature = "postgres")]
-impl InsertResponses for diesel::PgConnection {
-    fn insert_responses<R: Borrow<NewResponse>>(
-        &mut self,
-        cycle_id: i64,
-        ids: &CodeIds,
-        batch: &[R],
-    ) -> Result<usize, InsertError> {
-        pg::insert_in_tx(self, cycle_id, ids, batch)
-    }
+/// Inserts responses inside a transaction that the caller holds (the survey's submission adds
+/// its own steps).
+pub(crate) fn insert_in_tx<R: Borrow<NewResponse>>(
+    conn: &mut Conn,
+    cycle_id: i64,
+    ids: &CodeIds,
+    batch: &[R],
+) -> Result<usize, InsertError> {
+    queries::insert_in_tx(conn, cycle_id, ids, batch)
 }
 
 /// Rows for one batched insert of answers: SQLite allows 32,766 bound values per statement.
@@ -112,7 +83,10 @@ const ANSWER_CHUNK: usize = 8000;
 /// Rows of the answer statements prepared once and reused (4 bound values each).
 const CACHED_ROWS: usize = 128;
 
-crate::per_backend! {
+mod queries {
+    #[allow(unused_imports)]
+    use super::*;
+    use crate::db::Conn as Db;
     use crate::db::WriteTx;
 
     pub(crate) fn code_ids(c: &mut Db, cycle_id: i64) -> QueryResult<CodeIds> {
@@ -131,7 +105,10 @@ crate::per_backend! {
     }
 
     pub(crate) fn count(c: &mut Db, cycle_id: i64) -> QueryResult<i64> {
-        responses::table.filter(responses::cycle_id.eq(cycle_id)).count().get_result(c)
+        responses::table
+            .filter(responses::cycle_id.eq(cycle_id))
+            .count()
+            .get_result(c)
     }
 
     pub(crate) fn insert_all(
@@ -154,14 +131,18 @@ crate::per_backend! {
         let mut packed_rows = Vec::new();
         for r in batch {
             let r = r.borrow();
-            let id = random_id();
+            let id = crate::responses::random_id();
             insert_response_row(c, cycle_id, id, r)?;
             for e in &r.evaluations {
-                let unit_id = *ids.units.get(&e.unit_code)
+                let unit_id = *ids
+                    .units
+                    .get(&e.unit_code)
                     .ok_or_else(|| InsertError::UnknownUnit(e.unit_code.clone()))?;
                 let mut packed = Vec::with_capacity(16 * e.answers.len());
                 for (code, value) in &e.answers {
-                    let indicator_id = *ids.indicators.get(code)
+                    let indicator_id = *ids
+                        .indicators
+                        .get(code)
                         .ok_or_else(|| InsertError::UnknownIndicator(code.clone()))?;
                     answer_rows.push((id, unit_id, indicator_id, *value));
                     if let Some(v) = value {
@@ -180,7 +161,7 @@ crate::per_backend! {
         }
         insert_answers(c, &answer_rows)?;
         for chunk in packed_rows.chunks(ANSWER_CHUNK) {
-            diesel::insert_into(evaluations::table).values(chunk).execute(c)?;
+            crate::db::insert_rows(c, evaluations::table, chunk)?;
         }
         Ok(batch.len())
     }
@@ -189,42 +170,52 @@ crate::per_backend! {
     /// connection (a statement with a varying number of rows is parsed again every time, which
     /// was a tenth of the submission writer's time); the rest in one last statement.
     fn insert_answers(c: &mut Db, rows: &[(i64, i64, i64, Option<f64>)]) -> QueryResult<()> {
-        let row = |&(r, u, i, v): &(i64, i64, i64, Option<f64>)| (
-            answers::response_id.eq(r),
-            answers::unit_id.eq(u),
-            answers::indicator_id.eq(i),
-            answers::value.eq(v),
-        );
+        let row = |&(r, u, i, v): &(i64, i64, i64, Option<f64>)| {
+            (
+                answers::response_id.eq(r),
+                answers::unit_id.eq(u),
+                answers::indicator_id.eq(i),
+                answers::value.eq(v),
+            )
+        };
         let mut fixed = rows.chunks_exact(CACHED_ROWS);
         for chunk in &mut fixed {
             let values: [_; CACHED_ROWS] = std::array::from_fn(|k| row(&chunk[k]));
-            diesel::insert_into(answers::table).values(&values).execute(c)?;
+            crate::db::insert_rows(c, answers::table, values)?;
         }
         for chunk in fixed.remainder().chunks(ANSWER_CHUNK) {
             let values: Vec<_> = chunk.iter().map(row).collect();
-            diesel::insert_into(answers::table).values(&values).execute(c)?;
+            crate::db::insert_rows(c, answers::table, values)?;
         }
         Ok(())
     }
 
     fn insert_response_row(c: &mut Db, cycle_id: i64, id: i64, r: &NewResponse) -> QueryResult<()> {
-        diesel::insert_into(responses::table)
-            .values((
+        crate::db::insert_rows(
+            c,
+            responses::table,
+            (
                 responses::id.eq(id),
                 responses::cycle_id.eq(cycle_id),
                 responses::response_key.eq(&r.key),
                 responses::weight.eq(r.weight),
                 responses::channel.eq(r.channel.as_str()),
                 responses::submitted_on.eq(&r.submitted_on),
-            ))
-            .execute(c)?;
-        let profile: Vec<_> = r.profile.iter().map(|(q, v)| (
-            response_profiles::response_id.eq(id),
-            response_profiles::question_code.eq(q),
-            response_profiles::value.eq(v),
-        )).collect();
+            ),
+        )?;
+        let profile: Vec<_> = r
+            .profile
+            .iter()
+            .map(|(q, v)| {
+                (
+                    response_profiles::response_id.eq(id),
+                    response_profiles::question_code.eq(q),
+                    response_profiles::value.eq(v),
+                )
+            })
+            .collect();
         if !profile.is_empty() {
-            diesel::insert_into(response_profiles::table).values(&profile).execute(c)?;
+            crate::db::insert_rows(c, response_profiles::table, &profile)?;
         }
         Ok(())
     }
@@ -239,14 +230,16 @@ crate::per_backend! {
         let Some(body) = comment.map(str::trim).filter(|b| !b.is_empty()) else {
             return Ok(());
         };
-        diesel::insert_into(comments::table)
-            .values((
+        crate::db::insert_rows(
+            c,
+            comments::table,
+            (
                 comments::cycle_id.eq(cycle_id),
                 comments::unit_id.eq(unit_id),
                 comments::body.eq(body),
                 comments::submitted_on.eq(date),
-            ))
-            .execute(c)
-            .map(|_| ())
+            ),
+        )
+        .map(|_| ())
     }
 }

@@ -1,8 +1,9 @@
 //! Scoring runs: storing every number a run produced, reading a run back, publishing.
 
-use super::cycles::{CycleError, CycleRow, Status};
+use super::cycles::{CycleError, CycleRow};
 use super::schema::*;
 use super::{Conn, DbError};
+use crate::cycles::Status;
 use crate::scoring::model::Config;
 use crate::scoring::result::*;
 use diesel::prelude::*;
@@ -48,27 +49,27 @@ pub fn store(
     config: &Config,
     result: &ScoringResult,
 ) -> Result<i64, DbError> {
-    Ok(crate::dispatch!(conn, store(cycle_id, config, result))?)
+    Ok(queries::store(conn, cycle_id, config, result)?)
 }
 
 /// The newest run of a cycle.
 pub fn latest(conn: &mut Conn, cycle_id: i64) -> Result<Option<RunRow>, DbError> {
-    Ok(crate::dispatch!(conn, latest(cycle_id))?)
+    Ok(queries::latest(conn, cycle_id)?)
 }
 
 /// Every run of a cycle, newest first.
 pub fn list(conn: &mut Conn, cycle_id: i64) -> Result<Vec<RunRow>, DbError> {
-    Ok(crate::dispatch!(conn, list(cycle_id))?)
+    Ok(queries::list(conn, cycle_id)?)
 }
 
 /// One run of a cycle (`None` if the id belongs to no run of that cycle).
 pub fn of_cycle(conn: &mut Conn, cycle_id: i64, run_id: i64) -> Result<Option<RunRow>, DbError> {
-    Ok(crate::dispatch!(conn, by_id(run_id))?.filter(|r| r.cycle_id == cycle_id))
+    Ok(queries::by_id(conn, run_id)?.filter(|r| r.cycle_id == cycle_id))
 }
 
 /// A run's numbers, in the shape the engine produced them.
 pub fn load(conn: &mut Conn, run: &RunRow, year: i32) -> Result<ScoringResult, DbError> {
-    let mut result = crate::dispatch!(conn, load(run.id))?;
+    let mut result = queries::load(conn, run.id)?;
     result.year = year;
     result.pooled_cycles = run.pooled_cycles();
     result.warnings = serde_json::from_str(&run.warnings_json).unwrap_or_default();
@@ -85,7 +86,7 @@ pub fn load(conn: &mut Conn, run: &RunRow, year: i32) -> Result<ScoringResult, D
 /// The run whose numbers the public sees: the published one, else the latest.
 pub fn current(conn: &mut Conn, cycle: &CycleRow) -> Result<Option<RunRow>, DbError> {
     match cycle.published_run_id {
-        Some(id) => Ok(crate::dispatch!(conn, by_id(id))?),
+        Some(id) => Ok(queries::by_id(conn, id)?),
         None => latest(conn, cycle.id),
     }
 }
@@ -111,11 +112,11 @@ pub fn publish(conn: &mut Conn, year: i32) -> Result<RunRow, PublishError> {
         return Err(PublishError::AlreadyPublished(year));
     }
     let run = latest(conn, cycle.id)?.ok_or(PublishError::NoRun(year))?;
-    let ranked = crate::dispatch!(conn, ranked_units(run.id)).map_err(DbError::from)?;
+    let ranked = queries::ranked_units(conn, run.id).map_err(DbError::from)?;
     if ranked == 0 {
         return Err(PublishError::NothingRanked(year));
     }
-    let done = crate::dispatch!(conn, freeze(cycle.id, run.id)).map_err(DbError::from)?;
+    let done = queries::freeze(conn, cycle.id, run.id).map_err(DbError::from)?;
     if !done {
         return Err(PublishError::AlreadyPublished(year));
     }
@@ -126,7 +127,10 @@ fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-crate::per_backend! {
+mod queries {
+    #[allow(unused_imports)]
+    use super::*;
+    use crate::db::Conn as Db;
     use crate::db::WriteTx;
 
     pub(crate) fn load(c: &mut Db, run: i64) -> QueryResult<ScoringResult> {
@@ -135,30 +139,51 @@ crate::per_backend! {
             indicator_scores: load_indicator_scores(c, run)?,
             component_scores: run_component_scores::table
                 .filter(run_component_scores::run_id.eq(run))
-                .select((run_component_scores::unit_code, run_component_scores::component_code,
-                         run_component_scores::score))
+                .select((
+                    run_component_scores::unit_code,
+                    run_component_scores::component_code,
+                    run_component_scores::score,
+                ))
                 .load::<(String, String, Option<f64>)>(c)?
                 .into_iter()
-                .map(|(unit_code, component_code, score)| ComponentScore { unit_code, component_code, score })
+                .map(|(unit_code, component_code, score)| ComponentScore {
+                    unit_code,
+                    component_code,
+                    score,
+                })
                 .collect(),
             summary: run_summaries::table
                 .filter(run_summaries::run_id.eq(run))
-                .select((run_summaries::kind, run_summaries::ranked_units,
-                         run_summaries::median_total, run_summaries::mean_total))
+                .select((
+                    run_summaries::kind,
+                    run_summaries::ranked_units,
+                    run_summaries::median_total,
+                    run_summaries::mean_total,
+                ))
                 .load::<(String, i32, Option<f64>, Option<f64>)>(c)?
                 .into_iter()
                 .map(|(kind, n, median_total, mean_total)| KindSummary {
-                    kind, ranked_units: n.max(0) as u32, median_total, mean_total,
+                    kind,
+                    ranked_units: n.max(0) as u32,
+                    median_total,
+                    mean_total,
                 })
                 .collect(),
             reliability: run_reliability::table
                 .filter(run_reliability::run_id.eq(run))
-                .select((run_reliability::kind, run_reliability::component_code,
-                         run_reliability::n, run_reliability::alpha))
+                .select((
+                    run_reliability::kind,
+                    run_reliability::component_code,
+                    run_reliability::n,
+                    run_reliability::alpha,
+                ))
                 .load::<(String, String, i32, Option<f64>)>(c)?
                 .into_iter()
                 .map(|(kind, component_code, n, alpha)| Reliability {
-                    kind, component_code, n: n.max(0) as u32, alpha,
+                    kind,
+                    component_code,
+                    n: n.max(0) as u32,
+                    alpha,
                 })
                 .collect(),
             ..ScoringResult::default()
@@ -174,29 +199,66 @@ crate::per_backend! {
     }
 
     fn load_indicator_scores(c: &mut Db, run: i64) -> QueryResult<Vec<IndicatorScore>> {
-        type Row = (String, String, i32, Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>, Option<f64>);
+        type Row = (
+            String,
+            String,
+            i32,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+            Option<f64>,
+        );
         Ok(run_indicator_scores::table
             .filter(run_indicator_scores::run_id.eq(run))
             .select((
-                run_indicator_scores::unit_code, run_indicator_scores::indicator_code,
-                run_indicator_scores::n, run_indicator_scores::raw_value,
-                run_indicator_scores::ci_low, run_indicator_scores::ci_high,
-                run_indicator_scores::pool_min, run_indicator_scores::pool_max,
+                run_indicator_scores::unit_code,
+                run_indicator_scores::indicator_code,
+                run_indicator_scores::n,
+                run_indicator_scores::raw_value,
+                run_indicator_scores::ci_low,
+                run_indicator_scores::ci_high,
+                run_indicator_scores::pool_min,
+                run_indicator_scores::pool_max,
                 run_indicator_scores::score,
             ))
             .load::<Row>(c)?
             .into_iter()
-            .map(|(unit_code, indicator_code, n, raw_value, ci_low, ci_high, pool_min, pool_max, score)| {
-                IndicatorScore {
-                    unit_code, indicator_code, n: n.max(0) as u32, raw_value, ci_low, ci_high,
-                    pool_min, pool_max, score,
-                }
-            })
+            .map(
+                |(
+                    unit_code,
+                    indicator_code,
+                    n,
+                    raw_value,
+                    ci_low,
+                    ci_high,
+                    pool_min,
+                    pool_max,
+                    score,
+                )| {
+                    IndicatorScore {
+                        unit_code,
+                        indicator_code,
+                        n: n.max(0) as u32,
+                        raw_value,
+                        ci_low,
+                        ci_high,
+                        pool_min,
+                        pool_max,
+                        score,
+                    }
+                },
+            )
             .collect())
     }
 
     pub(crate) fn by_id(c: &mut Db, id: i64) -> QueryResult<Option<RunRow>> {
-        scoring_runs::table.find(id).select(RunRow::as_select()).first(c).optional()
+        scoring_runs::table
+            .find(id)
+            .select(RunRow::as_select())
+            .first(c)
+            .optional()
     }
 
     pub(crate) fn list(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<RunRow>> {
@@ -232,7 +294,10 @@ crate::per_backend! {
                     .find(cycle_id)
                     .filter(cycles::published_run_id.is_null()),
             )
-            .set((cycles::published_run_id.eq(run), cycles::status.eq("published")))
+            .set((
+                cycles::published_run_id.eq(run),
+                cycles::status.eq("published"),
+            ))
             .execute(c)?;
             Ok(n == 1)
         })
@@ -281,71 +346,104 @@ crate::per_backend! {
         config: &Config,
         result: &ScoringResult,
     ) -> QueryResult<()> {
-        let rows: Vec<_> = result.scores.iter().map(|s| (
-            run_scores::run_id.eq(run),
-            run_scores::unit_code.eq(&s.unit_code),
-            run_scores::kind.eq(&s.kind),
-            run_scores::responses.eq(s.responses as i32),
-            run_scores::ranked.eq(s.ranked),
-            run_scores::total.eq(s.total),
-            run_scores::rank.eq(s.rank.map(|r| r as i32)),
-            run_scores::group_vi.eq(s.group.clone()),
-            run_scores::group_en.eq(s.group_index.and_then(|i| config.groups.get(i)).map(|g| g.label_en.clone())),
-            run_scores::total_ci_low.eq(s.total_ci_low),
-            run_scores::total_ci_high.eq(s.total_ci_high),
-            run_scores::rank_ci_low.eq(s.rank_ci_low.map(|r| r as i32)),
-            run_scores::rank_ci_high.eq(s.rank_ci_high.map(|r| r as i32)),
-            run_scores::total_change.eq(s.total_change),
-            run_scores::rank_change.eq(s.rank_change.map(|r| r as i32)),
-            run_scores::missing_components.eq(s.missing_components.join(";")),
-        )).collect();
-        diesel::insert_into(run_scores::table).values(&rows).execute(c)?;
+        let rows: Vec<_> = result
+            .scores
+            .iter()
+            .map(|s| {
+                (
+                    run_scores::run_id.eq(run),
+                    run_scores::unit_code.eq(&s.unit_code),
+                    run_scores::kind.eq(&s.kind),
+                    run_scores::responses.eq(s.responses as i32),
+                    run_scores::ranked.eq(s.ranked),
+                    run_scores::total.eq(s.total),
+                    run_scores::rank.eq(s.rank.map(|r| r as i32)),
+                    run_scores::group_vi.eq(s.group.clone()),
+                    run_scores::group_en.eq(s
+                        .group_index
+                        .and_then(|i| config.groups.get(i))
+                        .map(|g| g.label_en.clone())),
+                    run_scores::total_ci_low.eq(s.total_ci_low),
+                    run_scores::total_ci_high.eq(s.total_ci_high),
+                    run_scores::rank_ci_low.eq(s.rank_ci_low.map(|r| r as i32)),
+                    run_scores::rank_ci_high.eq(s.rank_ci_high.map(|r| r as i32)),
+                    run_scores::total_change.eq(s.total_change),
+                    run_scores::rank_change.eq(s.rank_change.map(|r| r as i32)),
+                    run_scores::missing_components.eq(s.missing_components.join(";")),
+                )
+            })
+            .collect();
+        crate::db::insert_rows(c, run_scores::table, &rows)?;
         Ok(())
     }
 
     fn insert_details(c: &mut Db, run: i64, result: &ScoringResult) -> QueryResult<()> {
-        let rows: Vec<_> = result.indicator_scores.iter().map(|s| (
-            run_indicator_scores::run_id.eq(run),
-            run_indicator_scores::unit_code.eq(&s.unit_code),
-            run_indicator_scores::indicator_code.eq(&s.indicator_code),
-            run_indicator_scores::n.eq(s.n as i32),
-            run_indicator_scores::raw_value.eq(s.raw_value),
-            run_indicator_scores::ci_low.eq(s.ci_low),
-            run_indicator_scores::ci_high.eq(s.ci_high),
-            run_indicator_scores::pool_min.eq(s.pool_min),
-            run_indicator_scores::pool_max.eq(s.pool_max),
-            run_indicator_scores::score.eq(s.score),
-        )).collect();
+        let rows: Vec<_> = result
+            .indicator_scores
+            .iter()
+            .map(|s| {
+                (
+                    run_indicator_scores::run_id.eq(run),
+                    run_indicator_scores::unit_code.eq(&s.unit_code),
+                    run_indicator_scores::indicator_code.eq(&s.indicator_code),
+                    run_indicator_scores::n.eq(s.n as i32),
+                    run_indicator_scores::raw_value.eq(s.raw_value),
+                    run_indicator_scores::ci_low.eq(s.ci_low),
+                    run_indicator_scores::ci_high.eq(s.ci_high),
+                    run_indicator_scores::pool_min.eq(s.pool_min),
+                    run_indicator_scores::pool_max.eq(s.pool_max),
+                    run_indicator_scores::score.eq(s.score),
+                )
+            })
+            .collect();
         for chunk in rows.chunks(2000) {
-            diesel::insert_into(run_indicator_scores::table).values(chunk).execute(c)?;
+            crate::db::insert_rows(c, run_indicator_scores::table, chunk)?;
         }
-        let rows: Vec<_> = result.component_scores.iter().map(|s| (
-            run_component_scores::run_id.eq(run),
-            run_component_scores::unit_code.eq(&s.unit_code),
-            run_component_scores::component_code.eq(&s.component_code),
-            run_component_scores::score.eq(s.score),
-        )).collect();
-        diesel::insert_into(run_component_scores::table).values(&rows).execute(c)?;
+        let rows: Vec<_> = result
+            .component_scores
+            .iter()
+            .map(|s| {
+                (
+                    run_component_scores::run_id.eq(run),
+                    run_component_scores::unit_code.eq(&s.unit_code),
+                    run_component_scores::component_code.eq(&s.component_code),
+                    run_component_scores::score.eq(s.score),
+                )
+            })
+            .collect();
+        crate::db::insert_rows(c, run_component_scores::table, &rows)?;
         insert_summaries(c, run, result)
     }
 
     fn insert_summaries(c: &mut Db, run: i64, result: &ScoringResult) -> QueryResult<()> {
-        let rows: Vec<_> = result.summary.iter().map(|s| (
-            run_summaries::run_id.eq(run),
-            run_summaries::kind.eq(&s.kind),
-            run_summaries::ranked_units.eq(s.ranked_units as i32),
-            run_summaries::median_total.eq(s.median_total),
-            run_summaries::mean_total.eq(s.mean_total),
-        )).collect();
-        diesel::insert_into(run_summaries::table).values(&rows).execute(c)?;
-        let rows: Vec<_> = result.reliability.iter().map(|s| (
-            run_reliability::run_id.eq(run),
-            run_reliability::kind.eq(&s.kind),
-            run_reliability::component_code.eq(&s.component_code),
-            run_reliability::n.eq(s.n as i32),
-            run_reliability::alpha.eq(s.alpha),
-        )).collect();
-        diesel::insert_into(run_reliability::table).values(&rows).execute(c)?;
+        let rows: Vec<_> = result
+            .summary
+            .iter()
+            .map(|s| {
+                (
+                    run_summaries::run_id.eq(run),
+                    run_summaries::kind.eq(&s.kind),
+                    run_summaries::ranked_units.eq(s.ranked_units as i32),
+                    run_summaries::median_total.eq(s.median_total),
+                    run_summaries::mean_total.eq(s.mean_total),
+                )
+            })
+            .collect();
+        crate::db::insert_rows(c, run_summaries::table, &rows)?;
+        let rows: Vec<_> = result
+            .reliability
+            .iter()
+            .map(|s| {
+                (
+                    run_reliability::run_id.eq(run),
+                    run_reliability::kind.eq(&s.kind),
+                    run_reliability::component_code.eq(&s.component_code),
+                    run_reliability::n.eq(s.n as i32),
+                    run_reliability::alpha.eq(s.alpha),
+                )
+            })
+            .collect();
+        crate::db::insert_rows(c, run_reliability::table, &rows)?;
         Ok(())
     }
 }

@@ -66,7 +66,7 @@ pub fn evaluations(
         &ids.indicators,
         catalog.indicators.iter().map(|i| i.code.as_str()),
     );
-    let rows = crate::dispatch!(conn, answer_rows(cycle_id))?;
+    let rows = queries::answer_rows(conn, cycle_id)?;
     Ok(group_rows(rows, &units, &indicators))
 }
 
@@ -107,10 +107,13 @@ fn group_rows(
 
 /// The published runs of cycles before `year`, for pooled bounds and change.
 pub fn history(conn: &mut Conn, year: i32) -> Result<Vec<PublishedCycle>, DbError> {
-    Ok(crate::dispatch!(conn, history(year))?)
+    Ok(queries::history(conn, year)?)
 }
 
-crate::per_backend! {
+mod queries {
+    #[allow(unused_imports)]
+    use super::*;
+    use crate::db::Conn as Db;
     pub(crate) fn answer_rows(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<EvaluationRow>> {
         evaluations::table
             .inner_join(responses::table)
@@ -163,6 +166,10 @@ crate::per_backend! {
             .into_iter()
             .filter(|(u, _, _)| ranked.contains(u.as_str()))
             .collect();
-        Ok(PublishedCycle { year, ranked_raw_values, ranked_totals })
+        Ok(PublishedCycle {
+            year,
+            ranked_raw_values,
+            ranked_totals,
+        })
     }
 }

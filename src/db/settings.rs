@@ -7,7 +7,7 @@ use diesel::prelude::*;
 /// The value of `key`, storing `fresh` first if the key has none. Two instances racing to
 /// create it end with the same stored value (the insert is in a write transaction).
 pub fn get_or_init(conn: &mut Conn, key: &str, fresh: &str) -> Result<String, DbError> {
-    Ok(crate::dispatch!(conn, get_or_insert(key, fresh))?)
+    Ok(queries::get_or_insert(conn, key, fresh)?)
 }
 
 /// 32 or 64 random bytes as hex, for new secrets.
@@ -18,7 +18,10 @@ pub fn random_hex(bytes: usize) -> String {
     hex::encode(buf)
 }
 
-crate::per_backend! {
+mod queries {
+    #[allow(unused_imports)]
+    use super::*;
+    use crate::db::Conn as Db;
     use crate::db::WriteTx;
 
     pub(crate) fn get_or_insert(c: &mut Db, key: &str, fresh: &str) -> QueryResult<String> {
@@ -31,9 +34,11 @@ crate::per_backend! {
             if let Some(v) = existing {
                 return Ok(v);
             }
-            diesel::insert_into(settings::table)
-                .values((settings::key.eq(key), settings::value.eq(fresh)))
-                .execute(c)?;
+            crate::db::insert_rows(
+                c,
+                settings::table,
+                (settings::key.eq(key), settings::value.eq(fresh)),
+            )?;
             Ok(fresh.to_string())
         })
     }

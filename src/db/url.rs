@@ -2,9 +2,6 @@
 
 use std::path::PathBuf;
 
-/// The default embedded database, relative to the working directory.
-pub const DEFAULT_SQLITE_PATH: &str = "data/ddci.sqlite3";
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     Sqlite(PathBuf),
@@ -42,14 +39,6 @@ impl DatabaseUrl {
             }
             Some("postgres") | Some("postgresql") if raw.contains("://") => postgres(raw),
             Some(other) => Err(UrlError::UnknownScheme(other.to_string())),
-        }
-    }
-
-    /// From the environment, with the default SQLite file when `DATABASE_URL` is unset.
-    pub fn from_env() -> Result<DatabaseUrl, UrlError> {
-        match std::env::var("DATABASE_URL") {
-            Ok(v) => DatabaseUrl::parse(&v),
-            Err(_) => Ok(DatabaseUrl::Sqlite(PathBuf::from(DEFAULT_SQLITE_PATH))),
         }
     }
 

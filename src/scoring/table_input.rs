@@ -86,7 +86,7 @@ pub(crate) fn records(mut input: impl Read, file: &'static str) -> Result<Vec<Li
     let mut lines = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|source| TableError::Read { file, source })?;
-        let line = physical_line(&bytes, record.position().map_or(0, |p| p.byte()));
+        let line = physical_line(&bytes, record.position().map_or(0, csv::Position::byte));
         lines.push((line, record.iter().map(str::to_string).collect()));
     }
     Ok(lines)

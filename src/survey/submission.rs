@@ -66,7 +66,7 @@ pub fn validate(
         key: format!(
             "{}-{:016x}",
             channel.as_str(),
-            crate::db::responses::random_id()
+            crate::responses::random_id()
         ),
         weight: 1.0,
         channel,

@@ -6,6 +6,7 @@ use super::AppState;
 use crate::db::responses::CodeIds;
 use crate::db::{self, invitations::SubmitError};
 use crate::responses::{Channel, NewResponse};
+use crate::survey::admission::{self, Admission};
 use crate::survey::{codes, submission};
 use actix_web::{error::JsonPayloadError, http::StatusCode, web, HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -128,6 +129,7 @@ pub struct Receipt {
 )]
 pub struct ApiDoc;
 
+#[tracing::instrument(skip_all)]
 pub async fn openapi() -> HttpResponse {
     use utoipa::OpenApi;
     HttpResponse::Ok().json(ApiDoc::openapi())
@@ -150,6 +152,7 @@ pub async fn openapi() -> HttpResponse {
         (status = 429, description = "Too many attempts", body = ApiError),
     )
 )]
+#[tracing::instrument(skip_all)]
 pub async fn submit_response(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -205,22 +208,23 @@ fn check(state: &AppState, year: i32, body: &submission::Submission) -> Result<R
     let invitation = db::invitations::find_by_hash(&mut conn, &codes::hash(&canonical))
         .map_err(ApiError::internal)?;
     let cycle = db::cycles::find(&mut conn, year).map_err(ApiError::internal)?;
-    let (Some(invitation), Some(cycle)) = (invitation, cycle) else {
-        return Err(unknown_code());
+    let verdict = admission::admit(
+        !canonical.is_empty(),
+        invitation.as_ref().map(db::invitations::Invitation::facts),
+        cycle.as_ref().map(db::cycles::CycleRow::facts),
+    );
+    let (invitation, cycle) = match (verdict, invitation, cycle) {
+        (Admission::Admitted, Some(invitation), Some(cycle)) => (invitation, cycle),
+        (Admission::Used, ..) => return Err(used_code()),
+        (Admission::CycleNotOpen, ..) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "cycle_not_open",
+                format!("the {year} survey is not open"),
+            ))
+        }
+        _ => return Err(unknown_code()),
     };
-    if invitation.cycle_id != cycle.id || canonical.is_empty() {
-        return Err(unknown_code());
-    }
-    if invitation.status == "submitted" {
-        return Err(used_code());
-    }
-    if cycle.status() != db::cycles::Status::Open {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "cycle_not_open",
-            format!("the {year} survey is not open"),
-        ));
-    }
     let catalog = state
         .catalogs
         .get(&mut conn, cycle.id)

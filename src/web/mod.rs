@@ -14,22 +14,14 @@ mod session;
 mod survey;
 mod templates;
 
+pub use pages::server_error_page;
+
+use crate::config::Settings;
 use crate::db::Pool;
 use actix_web::http::header;
 use actix_web::middleware::DefaultHeaders;
 use actix_web::web;
 use handlebars::Handlebars;
-
-/// Code attempts per client address and minute before 429 (`DDCI_CODE_ATTEMPTS_PER_MINUTE`,
-/// default 60): generous for an interviewer's tablet, far below what guessing 80-bit codes
-/// would need. Load tests from one address raise it.
-fn attempts_per_minute() -> std::num::NonZeroU32 {
-    std::env::var("DDCI_CODE_ATTEMPTS_PER_MINUTE")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .and_then(std::num::NonZeroU32::new)
-        .unwrap_or(std::num::NonZeroU32::MIN.saturating_add(59))
-}
 
 type Limiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
 
@@ -59,19 +51,18 @@ const LOGINS_PER_MINUTE: u32 = 10;
 
 impl AppState {
     /// The shared state, with the installation's cookie key read from (or created in) the
-    /// database.
-    pub fn new(pool: Pool) -> Result<AppState, crate::db::DbError> {
-        let per_minute = attempts_per_minute();
+    /// database. Code attempts per client address and minute before 429 come from the
+    /// settings (default 60): generous for an interviewer's tablet, far below what guessing
+    /// 80-bit codes would need; load tests from one address raise it.
+    pub fn new(pool: Pool, settings: &Settings) -> Result<AppState, crate::db::DbError> {
+        let per_minute = settings.code_attempts_per_minute;
         let logins = governor::Quota::per_minute(
             std::num::NonZeroU32::new(LOGINS_PER_MINUTE).unwrap_or(std::num::NonZeroU32::MIN),
         );
-        let public_url = std::env::var("DDCI_PUBLIC_URL")
-            .unwrap_or_else(|_| "http://127.0.0.1:8080".into())
-            .trim_end_matches('/')
-            .to_string();
-        let group = crate::db::committer::group_commit_wanted(&pool);
+        let public_url = settings.public_url.clone();
+        let group = settings.group_commit.unwrap_or(pool.is_sqlite());
         let committer = crate::db::committer::Committer::start(pool.clone(), group)
-            .map_err(|e| crate::db::DbError::Writer(e.to_string()))?;
+            .map_err(crate::db::DbError::Writer)?;
         Ok(AppState {
             cookie_key: session::load_key(&pool)?,
             pool,

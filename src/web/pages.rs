@@ -2,8 +2,12 @@
 
 use super::AppState;
 use crate::db;
-use actix_web::{http::header, web, HttpResponse, ResponseError};
+use actix_web::dev::ServiceResponse;
+use actix_web::http::{header, StatusCode};
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{web, HttpResponse, ResponseError};
 use serde::Serialize;
+use serde_json::json;
 
 /// A failure while answering a page: logged with its cause, shown as a short apology.
 #[derive(Debug, thiserror::Error)]
@@ -21,10 +25,40 @@ pub enum PageError {
 impl ResponseError for PageError {
     fn error_response(&self) -> HttpResponse {
         tracing::error!(error = %self, "page failed");
-        HttpResponse::InternalServerError()
-            .content_type("text/plain; charset=utf-8")
-            .body("Hệ thống đang gặp sự cố, xin thử lại sau. / The service has a problem; please try again later.")
+        plain_server_error()
     }
+}
+
+/// The apology when not even the site's layout can be rendered.
+fn plain_server_error() -> HttpResponse {
+    HttpResponse::InternalServerError()
+        .content_type("text/plain; charset=utf-8")
+        .body("Hệ thống đang gặp sự cố, xin thử lại sau. / The service has a problem; please try again later.")
+}
+
+/// Every 500 of a page is shown as a page of the site, in the visitor's language (the cause
+/// is in the log, never on the page). The JSON API keeps its JSON errors.
+pub fn server_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if res.request().path().starts_with("/api/") {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let (req, _) = res.into_parts();
+    let page = req.app_data::<web::Data<AppState>>().and_then(|state| {
+        let data = json!({"title_key": "server-error-title", "text_key": "server-error-text"});
+        super::render::page(
+            state,
+            &req,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "message",
+            data,
+        )
+        .map_err(|e| tracing::error!(error = %e, "the error page failed"))
+        .ok()
+    });
+    let page = page.unwrap_or_else(plain_server_error);
+    Ok(ErrorHandlerResponse::Response(
+        ServiceResponse::new(req, page).map_into_right_body(),
+    ))
 }
 
 #[derive(Serialize)]
@@ -77,6 +111,7 @@ fn landing_data(state: &AppState) -> Result<Landing, db::DbError> {
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn landing(
     state: web::Data<AppState>,
     req: actix_web::HttpRequest,
@@ -100,6 +135,7 @@ struct Health {
 }
 
 /// 200 when the database answers a query, 503 otherwise.
+#[tracing::instrument(skip_all)]
 pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     let s = state.clone();
     let ok = web::block(move || s.pool.get().and_then(|mut c| c.ping()))
@@ -117,6 +153,7 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn stylesheet() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))

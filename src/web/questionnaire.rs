@@ -4,8 +4,9 @@
 use super::catalogs::CycleCatalog;
 use super::pages::PageError;
 use super::{csrf, render, session, AppState};
-use crate::db::{self, cycles::Status, invitations::Invitation};
+use crate::db::{self, invitations::Invitation};
 use crate::responses::NewResponse;
+use crate::survey::admission::{self, Admission};
 use crate::survey::{codes, draft::Draft, submission};
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
@@ -35,10 +36,15 @@ fn respondent(state: &AppState, invitation_id: i64) -> Result<Option<Respondent>
     let Some(invitation) = db::invitations::by_id(&mut conn, invitation_id)? else {
         return Ok(None);
     };
-    let open = db::cycles::list(&mut conn)?
+    let cycle = db::cycles::list(&mut conn)?
         .into_iter()
-        .find(|c| c.id == invitation.cycle_id && c.status() == Status::Open);
-    if invitation.status == "submitted" || open.is_none() {
+        .find(|c| c.id == invitation.cycle_id);
+    let verdict = admission::admit(
+        true,
+        Some(invitation.facts()),
+        cycle.as_ref().map(db::cycles::CycleRow::facts),
+    );
+    if verdict != Admission::Admitted {
         return Ok(None);
     }
     let catalog = state.catalogs.get(&mut conn, invitation.cycle_id)?;

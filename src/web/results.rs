@@ -5,7 +5,8 @@
 
 use super::pages::PageError;
 use super::{admin, render, AppState};
-use crate::db::{self, cycles::Status};
+use crate::cycles::Status;
+use crate::db;
 use crate::results::{self, scorecard::YearOf, LoadedRun, SortBy};
 use actix_web::{http::header, http::StatusCode, web, HttpRequest, HttpResponse};
 use serde_json::{json, Value};
@@ -82,6 +83,7 @@ fn view(state: &AppState, v: &Visible, key: String, build: impl FnOnce() -> Valu
     data
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn index(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -108,6 +110,7 @@ pub struct RankingQuery {
     sort: Option<String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn ranking(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -158,6 +161,7 @@ fn years_of(state: &AppState, loaded: &LoadedRun) -> Result<Vec<YearOf>, db::DbE
     Ok(years)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn scorecard(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -186,6 +190,7 @@ pub async fn scorecard(
     )?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn pci(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -223,6 +228,7 @@ fn download(bytes: Vec<u8>, content_type: &str, filename: String) -> HttpRespons
         .body(bytes)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn ranking_csv(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -239,6 +245,7 @@ pub async fn ranking_csv(
     ))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn workbook(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -258,6 +265,7 @@ pub async fn workbook(
     ))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn package_zip(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -284,6 +292,7 @@ pub async fn package_zip(
 
 /// The method page: docs/method.md, the part in the page's language (with the shared title
 /// and introduction), as HTML.
+#[tracing::instrument(skip_all)]
 pub async fn method(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -3,7 +3,9 @@
 
 use super::pages::PageError;
 use super::{csrf, render, AppState};
-use crate::db::{self, cycles::Status};
+use crate::cycles::Status;
+use crate::db::{self, invitations::Invitation};
+use crate::survey::admission::{self, Admission};
 use crate::survey::codes;
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -28,6 +30,7 @@ fn open_cycle(state: &AppState) -> Result<Option<db::cycles::CycleRow>, db::DbEr
         .find(|c| c.status() == Status::Open))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn entry(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -77,10 +80,15 @@ fn check_code(state: &AppState, typed: &str) -> Result<CodeCheck, db::DbError> {
     // Look up even a malformed code, so every refusal takes the same time.
     let hash = codes::hash(canonical.as_deref().unwrap_or_default());
     let invitation = db::invitations::find_by_hash(&mut conn, &hash)?;
-    Ok(match (canonical, invitation) {
-        (None, _) => CodeCheck::BadFormat,
-        (Some(_), Some(i)) if i.cycle_id == cycle.id && i.status == "submitted" => CodeCheck::Used,
-        (Some(_), Some(i)) if i.cycle_id == cycle.id => {
+    let verdict = admission::admit(
+        canonical.is_some(),
+        invitation.as_ref().map(Invitation::facts),
+        Some(cycle.facts()),
+    );
+    Ok(match (verdict, invitation) {
+        _ if canonical.is_none() => CodeCheck::BadFormat,
+        (Admission::Used, _) => CodeCheck::Used,
+        (Admission::Admitted, Some(i)) => {
             db::invitations::mark_started(&mut conn, i.id)?;
             let draft = db::drafts::load(&mut conn, i.id)?;
             CodeCheck::Valid {
@@ -103,6 +111,7 @@ fn resume_page(draft: &crate::survey::draft::Draft) -> String {
         .map_or_else(|| "/survey/review".into(), |u| format!("/survey/unit/{u}"))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn start(
     state: web::Data<AppState>,
     req: HttpRequest,

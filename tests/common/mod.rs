@@ -38,7 +38,7 @@ impl TestDb {
     fn postgres(base: String, dir: tempfile::TempDir) -> TestDb {
         use diesel::connection::SimpleConnection;
         use diesel::Connection;
-        let schema = format!("t_{}", ddci::db::responses::random_id());
+        let schema = format!("t_{}", ddci::responses::random_id());
         let mut c = diesel::PgConnection::establish(&base).expect("postgres test database");
         c.batch_execute(&format!("CREATE SCHEMA {schema}"))
             .expect("create schema");
@@ -83,12 +83,14 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start(pool: Pool) -> TestServer {
+        let settings = ddci::config::Settings::defaults_for(pool.url().clone());
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (tx, rx) = std::sync::mpsc::channel();
         let thread = std::thread::spawn(move || {
             actix_web::rt::System::new().block_on(async move {
-                let server = ddci::startup::server(listener, pool).expect("server starts");
+                let server =
+                    ddci::startup::server(listener, pool, &settings).expect("server starts");
                 tx.send(server.handle()).expect("handle sent");
                 let _ = server.await;
             })

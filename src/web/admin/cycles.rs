@@ -2,8 +2,8 @@
 //! publish — each confirmed on a second page — and issuing invitation codes).
 
 use super::{admin_page, csrf_refused, outcome, staff_or_page, Need};
-use crate::db::{self, admin::User, cycles::Status};
-use crate::ops::{self, CatalogSource, RunOptions};
+use crate::cycles::{self, CatalogSource, RunOptions, Status};
+use crate::db::{self, admin::User};
 use crate::results::monitor::monitor_view;
 use crate::web::pages::PageError;
 use crate::web::{i18n, AppState};
@@ -26,6 +26,7 @@ fn dashboard_data(state: &AppState) -> Result<Value, db::DbError> {
     Ok(json!({"cycles": cycles, "next_year": chrono::Datelike::year(&chrono::Utc::now())}))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn dashboard(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -60,10 +61,10 @@ fn cycle_data(state: &AppState, year: i32, lang: &str) -> Result<Option<Value>, 
         "year": year,
         "status_key": format!("status-{}", cycle.status),
         "closes_on": cycle.closes_on,
-        "can_open": matches!(status, Status::Draft | Status::Closed),
-        "can_close": status == Status::Open,
-        "can_score": status != Status::Published,
-        "can_publish": status != Status::Published && !runs.is_empty(),
+        "can_open": status.can_open(),
+        "can_close": status.can_close(),
+        "can_score": status.can_score(),
+        "can_publish": status.can_publish(!runs.is_empty()),
         "published": status == Status::Published,
         "invitations": {"issued": issued, "started": started, "submitted": submitted},
         "monitor": monitor_view(&counts, &catalog, config.min_responses, lang),
@@ -74,6 +75,7 @@ fn cycle_data(state: &AppState, year: i32, lang: &str) -> Result<Option<Value>, 
     })))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -215,15 +217,15 @@ fn run_action(
     let actor = user.username.as_str();
     Ok(match action {
         Action::Open => {
-            let c = ops::open_cycle(&mut conn, actor, year, form.closes_on())?;
+            let c = cycles::open_cycle(&mut conn, actor, year, form.closes_on())?;
             format!("cycle {} is {}", c.year, c.status)
         }
         Action::Close => {
-            let c = ops::close_cycle(&mut conn, actor, year)?;
+            let c = cycles::close_cycle(&mut conn, actor, year)?;
             format!("cycle {} is {}", c.year, c.status)
         }
         Action::Score => {
-            let scored = ops::score_cycle(&mut conn, actor, year, &form.run_options()?)?;
+            let scored = cycles::score_cycle(&mut conn, actor, year, &form.run_options()?)?;
             let ranked = scored.result.scores.iter().filter(|s| s.ranked).count();
             format!(
                 "run {} stored: {} evaluations, {ranked} units ranked, B = {}",
@@ -231,12 +233,13 @@ fn run_action(
             )
         }
         Action::Publish => {
-            let run = ops::publish_cycle(&mut conn, actor, year)?;
+            let run = cycles::publish_cycle(&mut conn, actor, year)?;
             format!("cycle {year} published with run {run}")
         }
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn action(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -271,6 +274,7 @@ pub async fn action(
     outcome(&state, &req, &user, result, &back)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -298,7 +302,7 @@ pub async fn create(
     let (s, actor) = (state.clone(), user.username.clone());
     let result = web::block(move || -> anyhow::Result<String> {
         let mut conn = s.pool.get()?;
-        let c = ops::create_cycle(&mut conn, &actor, year, source)?;
+        let c = cycles::create_cycle(&mut conn, &actor, year, source)?;
         Ok(format!("cycle {} created ({})", c.year, c.status))
     })
     .await?;
@@ -340,6 +344,7 @@ impl InvitationForm {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn invitations(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -352,10 +357,10 @@ pub async fn invitations(
     }
     let (s, actor, year) = (state.clone(), user.username.clone(), *year);
     let result = web::block(move || -> anyhow::Result<Vec<u8>> {
-        let issued = ops::generate_codes(form.labels()?)?;
+        let issued = cycles::generate_codes(form.labels()?)?;
         let mut conn = s.pool.get()?;
-        ops::store_codes(&mut conn, &actor, year, &issued)?;
-        ops::codes_csv(&s.public_url, &issued)
+        cycles::store_codes(&mut conn, &actor, year, &issued)?;
+        cycles::codes_csv(&s.public_url, &issued)
     })
     .await?;
     match result {

@@ -16,6 +16,7 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn form(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -70,6 +71,7 @@ fn check(state: &AppState, username: &str, password: &str) -> Result<Verdict, db
     Ok(Verdict::In(token))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -112,6 +114,7 @@ pub struct LogoutForm {
     csrf_token: Option<String>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn logout(
     state: web::Data<AppState>,
     req: HttpRequest,

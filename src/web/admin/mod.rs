@@ -30,6 +30,7 @@ pub enum Need {
 }
 
 /// The signed-in account of a request, if any (expired and ended sessions count as none).
+#[tracing::instrument(skip_all)]
 pub async fn signed_in(
     state: &web::Data<AppState>,
     req: &HttpRequest,
@@ -49,6 +50,7 @@ pub async fn signed_in(
 
 /// The account when it may see the page, else the answer to give instead: the login page
 /// for visitors, 403 for an analyst on an admin-only page.
+#[tracing::instrument(skip_all)]
 pub async fn require(
     state: &web::Data<AppState>,
     req: &HttpRequest,

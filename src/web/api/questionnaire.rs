@@ -4,7 +4,8 @@
 
 use super::{ApiError, AppState};
 use crate::catalog::SeedCatalog;
-use crate::db::{self, cycles::Status};
+use crate::cycles::Status;
+use crate::db;
 use actix_web::{http::StatusCode, web, HttpResponse};
 use serde::Serialize;
 
@@ -57,6 +58,7 @@ pub struct ProfileOut {
         (status = 404, description = "No survey for this year (or not yet opened)", body = ApiError),
     )
 )]
+#[tracing::instrument(skip_all)]
 pub async fn questionnaire(
     state: web::Data<AppState>,
     year: web::Path<i32>,

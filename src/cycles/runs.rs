@@ -1,0 +1,99 @@
+//! Scoring runs and publishing, each written to the audit log.
+
+use super::Refused;
+use crate::catalog::SeedCatalog;
+use crate::db::{self, Conn};
+use crate::scoring::{self, Config, ScoringResult};
+
+/// Overrides of the cycle's methodology configuration for one run.
+#[derive(Debug, Default, Clone, clap::Args, serde::Deserialize)]
+pub struct RunOptions {
+    /// Bootstrap replicates (0 turns the intervals of totals and ranks off).
+    #[arg(long)]
+    pub bootstrap: Option<u32>,
+    /// Bootstrap seed.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Evaluations a unit needs to be ranked.
+    #[arg(long)]
+    pub min_responses: Option<u32>,
+    /// Years pooled for the normalisation bounds (this one and the Y−1 earlier published ones).
+    #[arg(long)]
+    pub pool_years: Option<u32>,
+}
+
+impl RunOptions {
+    /// The cycle's configuration with these overrides; zero where it makes no sense is refused.
+    pub fn apply(&self, mut config: Config) -> anyhow::Result<Config> {
+        anyhow::ensure!(
+            self.min_responses != Some(0),
+            "--min-responses must be at least 1"
+        );
+        anyhow::ensure!(
+            self.pool_years != Some(0),
+            "--pool-years must be at least 1"
+        );
+        anyhow::ensure!(
+            self.bootstrap.is_none_or(|b| b <= 100_000),
+            "--bootstrap must be at most 100000"
+        );
+        config.bootstrap_replicates = self.bootstrap.unwrap_or(config.bootstrap_replicates);
+        config.bootstrap_seed = self.seed.unwrap_or(config.bootstrap_seed);
+        config.min_responses = self.min_responses.unwrap_or(config.min_responses);
+        config.pool_years = self.pool_years.unwrap_or(config.pool_years);
+        Ok(config)
+    }
+}
+
+/// A stored scoring run.
+pub struct Scored {
+    pub run_id: i64,
+    pub evaluations: usize,
+    pub config: Config,
+    pub result: ScoringResult,
+    pub catalog: SeedCatalog,
+}
+
+/// Runs the engine on the cycle's stored responses and stores the run with its parameters.
+pub fn score_cycle(
+    conn: &mut Conn,
+    actor: &str,
+    year: i32,
+    options: &RunOptions,
+) -> anyhow::Result<Scored> {
+    let cycle = db::cycles::get(conn, year)?;
+    cycle
+        .status()
+        .refuse_if_published(year, Refused::NumbersFrozen)?;
+    let config = options.apply(cycle.config())?;
+    let catalog = db::cycle_catalog::load(conn, cycle.id, config.groups.clone())?;
+    let scoring_catalog = db::scoring_input::scoring_catalog(&catalog);
+    let evaluations = db::scoring_input::evaluations(conn, cycle.id, &scoring_catalog)?;
+    let history = db::scoring_input::history(conn, year)?;
+    let result = scoring::score(&scoring_catalog, &evaluations, &config, year, &history);
+    let run_id = db::runs::store(conn, cycle.id, &config, &result)?;
+    let detail = format!(
+        "{year}: run {run_id}, B={}, seed={}, min_responses={}, pool_years={}",
+        config.bootstrap_replicates, config.bootstrap_seed, config.min_responses, config.pool_years
+    );
+    db::admin::audit(conn, actor, "cycle.score", &detail)?;
+    Ok(Scored {
+        run_id,
+        evaluations: evaluations.len(),
+        config,
+        result,
+        catalog,
+    })
+}
+
+/// Closes the cycle if needed and freezes its latest run; returns the run's id.
+pub fn publish_cycle(conn: &mut Conn, actor: &str, year: i32) -> anyhow::Result<i64> {
+    let run = db::runs::publish(conn, year)?;
+    db::admin::audit(
+        conn,
+        actor,
+        "cycle.publish",
+        &format!("{year}: run {}", run.id),
+    )?;
+    Ok(run.id)
+}
