@@ -120,7 +120,7 @@ mod tests {
 
     #[test]
     fn ranked_units_come_by_rank_then_code_and_unranked_ones_last_by_code() {
-        let mut units = vec![
+        let mut units = [
             unit("Z", None),
             unit("C", Some(2)),
             unit("A", None),
