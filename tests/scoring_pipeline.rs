@@ -259,6 +259,32 @@ fn rank_reads_component_scores_and_prints_only_csv_on_stdout() {
 }
 
 #[test]
+fn rank_neutralises_a_unit_named_minus_inf_in_its_csv() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let scores = dir.path().join("scores.csv");
+    let weights = dir.path().join("weights.csv");
+    std::fs::write(&scores, "unit,A\n-inf,8\n").expect("write");
+    std::fs::write(&weights, "component,weight\nA,1\n").expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ddci"))
+        .env_remove("DATABASE_URL")
+        .args(["rank", "--scores"])
+        .arg(&scores)
+        .arg("--weights")
+        .arg(&weights)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "unit,total,rank,group\n'-inf,80,1,Rất tốt\n"
+    );
+}
+
+#[test]
 fn rank_refuses_a_component_without_weight_naming_the_column() {
     let dir = tempfile::tempdir().expect("tmp");
     let scores = dir.path().join("s.csv");

@@ -61,6 +61,17 @@ fn a_unit_name_that_looks_like_a_formula_is_neutralised() {
 }
 
 #[test]
+fn a_unit_or_group_named_like_an_infinity_is_neutralised() {
+    // Rust parses `-inf` and `-NaN` as numbers, a spreadsheet as a formula: they get the quote.
+    let groups = "label_vi,label_en,min_total\n-NaN,Low,\n";
+    let out = run("unit,a,b\n-inf,1,1\n-5,2,2\n", WEIGHTS, Some(groups)).expect("ranked");
+    assert_eq!(
+        out,
+        "unit,total,rank,group\n'-inf,10,2,'-NaN\n-5,20,1,'-NaN\n"
+    );
+}
+
+#[test]
 fn a_component_without_a_weight_is_refused() {
     assert_eq!(
         error("unit,a,b,c\nx,1,2,3\n", WEIGHTS),

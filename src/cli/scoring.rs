@@ -28,15 +28,16 @@ pub fn score(pool: &Pool, year: i32, options: &RunOptions) -> anyhow::Result<()>
     Ok(())
 }
 
-/// A short ranking per kind on stdout: rank, unit, total, group.
+/// A short ranking per kind on stdout, in Vietnamese: rank, unit, total, group.
 fn print_summary(result: &ScoringResult, catalog: &crate::catalog::SeedCatalog) {
+    let unranked = crate::locale::text("vi", "cli-unranked");
     for kind in &catalog.kinds {
         let mut rows: Vec<_> = result
             .scores
             .iter()
             .filter(|s| s.kind == kind.code)
             .collect();
-        rows.sort_by_key(|s| (s.rank.is_none(), s.rank, s.unit_code.clone()));
+        rows.sort_by(|a, b| scoring::ranking_order(a, b));
         let ranked = rows.iter().filter(|s| s.ranked).count();
         println!(
             "{} ({}): {ranked} of {} units ranked",
@@ -57,7 +58,7 @@ fn print_summary(result: &ScoringResult, catalog: &crate::catalog::SeedCatalog) 
                 ),
                 _ => println!(
                     "    -       -  {:<16} {name} (n = {})",
-                    "chưa đủ phiếu", s.responses
+                    unranked, s.responses
                 ),
             }
         }

@@ -43,7 +43,7 @@ pub fn codes_csv(public_url: &str, issued: &[(String, Option<String>)]) -> anyho
         let link = format!("{public_url}/survey?code={code}");
         let label = label
             .as_deref()
-            .map(crate::scoring::table::spreadsheet_safe)
+            .map(crate::sheet::safe_text)
             .unwrap_or_default();
         w.write_record([code.as_str(), label.as_str(), link.as_str()])?;
     }

@@ -2,10 +2,11 @@
 //! row per evaluation under a keyed pseudonym, so one business's answers about different units
 //! cannot be joined, and a profile coarsened so that no published value is rare.
 
-use super::csvfmt::{number, safe_text};
+use super::csvfmt::number;
 use super::export::{PackageInput, StoredResponse};
 use super::profile_column;
 use super::tables::CsvFile;
+use crate::sheet::safe_text;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::collections::{BTreeMap, HashMap};

@@ -1,9 +1,10 @@
 //! The package files that come straight from the catalog and the scoring run: a plain mapping of
 //! their fields to the columns of METHODOLOGY.md §7, every text cell spreadsheet-safe.
 
-use super::csvfmt::{number, opt_count, opt_number, safe_text};
+use super::csvfmt::{number, opt_count, opt_number};
 use super::export::PackageInput;
 use super::tables::CsvFile;
+use crate::sheet::safe_text;
 
 pub fn units(input: &PackageInput) -> CsvFile {
     let mut t = CsvFile::new(

@@ -1,4 +1,17 @@
-//! Numbers as Vietnamese readers write them: `75,99`, `1.234,5` (files for machines keep `.`).
+//! Numbers as the page's readers write them: `75,99`, `1.234,5` in Vietnamese, `75.99` in
+//! English (files for machines keep `.`).
+
+use crate::locale;
+
+/// `x` with `decimals` digits in the page's language; nothing for no value.
+pub fn number(x: Option<f64>, lang: &str, decimals: usize) -> String {
+    let write: fn(f64, usize) -> String = locale::pick(lang, vi_number, en_number);
+    x.map(|v| write(v, decimals)).unwrap_or_default()
+}
+
+fn en_number(x: f64, decimals: usize) -> String {
+    format!("{x:.decimals$}")
+}
 
 /// `x` with `decimals` digits after a decimal comma and `.` between thousands.
 pub fn vi_number(x: f64, decimals: usize) -> String {
@@ -25,7 +38,7 @@ pub fn vi_number(x: f64, decimals: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::vi_number;
+    use super::{number, vi_number};
 
     #[test]
     fn numbers_use_a_decimal_comma_and_dots_between_thousands() {
@@ -34,5 +47,12 @@ mod tests {
         assert_eq!(vi_number(-3.26, 1), "-3,3");
         assert_eq!(vi_number(-0.01, 1), "0,0");
         assert_eq!(vi_number(5.0, 0), "5");
+    }
+
+    #[test]
+    fn english_pages_use_a_decimal_point() {
+        assert_eq!(number(Some(1234.567), "en", 2), "1234.57");
+        assert_eq!(number(Some(1234.567), "vi", 2), "1.234,57");
+        assert_eq!(number(None, "en", 2), "");
     }
 }

@@ -12,11 +12,12 @@ pub mod runs;
 pub mod scorecard;
 pub mod workbook;
 
-pub use format::vi_number;
+pub use format::{number, vi_number};
 pub use ranking::{ranking_csv, ranking_view, SortBy};
 
 use crate::catalog::SeedCatalog;
 use crate::db::{self, cycles::CycleRow, runs::RunRow, Conn, DbError};
+use crate::locale;
 use crate::package::{PackageInput, StoredResponse};
 use crate::scoring::{Config, ScoringResult};
 use std::collections::HashMap;
@@ -109,5 +110,5 @@ pub(crate) fn unit_name<'a>(loaded: &'a LoadedRun, code: &'a str, lang: &str) ->
         .units
         .iter()
         .find(|u| u.code == code)
-        .map_or(code, |u| if lang == "en" { &u.name_en } else { &u.name_vi })
+        .map_or(code, |u| locale::pick(lang, &u.name_vi, &u.name_en))
 }

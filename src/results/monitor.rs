@@ -4,6 +4,7 @@
 
 use crate::catalog::SeedCatalog;
 use crate::db::monitor::Counts;
+use crate::locale::pick;
 use serde_json::{json, Value};
 
 /// Groups smaller than this are shown as "fewer than 5", never as their count.
@@ -21,7 +22,6 @@ pub fn monitor_view(
     min_responses: u32,
     lang: &str,
 ) -> Value {
-    let en = lang == "en";
     let units: Vec<Value> = catalog
         .units
         .iter()
@@ -32,7 +32,7 @@ pub fn monitor_view(
                 .find(|(code, _)| *code == u.code)
                 .map_or(0, |(_, n)| *n);
             json!({
-                "name": if en { &u.name_en } else { &u.name_vi },
+                "name": pick(lang, &u.name_vi, &u.name_en),
                 "count": n,
                 "enough": n >= i64::from(min_responses),
             })
@@ -46,12 +46,12 @@ pub fn monitor_view(
     json!({
         "units": units,
         "days": days,
-        "profile": profile_view(counts, catalog, en),
+        "profile": profile_view(counts, catalog, lang),
         "min_responses": min_responses,
     })
 }
 
-fn profile_view(counts: &Counts, catalog: &SeedCatalog, en: bool) -> Vec<Value> {
+fn profile_view(counts: &Counts, catalog: &SeedCatalog, lang: &str) -> Vec<Value> {
     catalog
         .profile_questions
         .iter()
@@ -65,14 +65,11 @@ fn profile_view(counts: &Counts, catalog: &SeedCatalog, en: bool) -> Vec<Value> 
                         .profile_choices
                         .iter()
                         .find(|c| c.question_code == q.code && c.code == *value)
-                        .map_or(
-                            value.as_str(),
-                            |c| if en { &c.label_en } else { &c.label_vi },
-                        );
+                        .map_or(value.as_str(), |c| pick(lang, &c.label_vi, &c.label_en));
                     json!({"answer": label, "count": shown(*n)})
                 })
                 .collect();
-            json!({"question": if en { &q.text_en } else { &q.text_vi }, "rows": rows})
+            json!({"question": pick(lang, &q.text_vi, &q.text_en), "rows": rows})
         })
         .collect()
 }

@@ -3,8 +3,9 @@
 //! component is matched by a component of the other kind (a district component for a
 //! department's lead), the districts' median is shown for context instead.
 
-use super::{ranking::fmt, unit_name, LoadedRun};
+use super::{number, unit_name, LoadedRun};
 use crate::catalog::PciLink;
+use crate::locale::pick;
 use serde_json::{json, Value};
 
 fn median(mut xs: Vec<f64>) -> Option<f64> {
@@ -18,7 +19,6 @@ fn median(mut xs: Vec<f64>) -> Option<f64> {
 }
 
 fn matched(loaded: &LoadedRun, link: &PciLink, lead_kind: &str, lang: &str) -> Vec<Value> {
-    let en = lang == "en";
     link.ddci_component_codes
         .iter()
         .filter_map(|code| loaded.catalog.components.iter().find(|c| &c.code == code))
@@ -40,8 +40,8 @@ fn matched(loaded: &LoadedRun, link: &PciLink, lead_kind: &str, lang: &str) -> V
                 (median(scores.filter_map(|s| s.score).collect()), false)
             };
             json!({
-                "name": if en { &c.name_en } else { &c.name_vi },
-                "score": fmt(score, lang, 2),
+                "name": pick(lang, &c.name_vi, &c.name_en),
+                "score": number(score, lang, 2),
                 "of_lead": of_lead,
             })
         })
@@ -50,7 +50,6 @@ fn matched(loaded: &LoadedRun, link: &PciLink, lead_kind: &str, lang: &str) -> V
 
 /// The accountability table in the page's language.
 pub fn pci_view(loaded: &LoadedRun, links: &[PciLink], lang: &str) -> Value {
-    let en = lang == "en";
     let rows: Vec<Value> = links
         .iter()
         .map(|l| {
@@ -61,11 +60,11 @@ pub fn pci_view(loaded: &LoadedRun, links: &[PciLink], lang: &str) -> Value {
                 .find(|s| s.unit_code == l.lead_unit_code);
             let lead_kind = lead.map_or("", |s| s.kind.as_str());
             json!({
-                "pci": if en { &l.name_en } else { &l.name_vi },
-                "weight": l.pci_weight.map(|w| fmt(Some(w), lang, 0)),
+                "pci": pick(lang, &l.name_vi, &l.name_en),
+                "weight": l.pci_weight.map(|w| number(Some(w), lang, 0)),
                 "lead_code": l.lead_unit_code,
                 "lead": unit_name(loaded, &l.lead_unit_code, lang),
-                "lead_total": fmt(lead.and_then(|s| s.total), lang, 2),
+                "lead_total": number(lead.and_then(|s| s.total), lang, 2),
                 "lead_rank": lead.and_then(|s| s.rank),
                 "components": matched(loaded, l, lead_kind, lang),
             })

@@ -1,21 +1,12 @@
 //! The public ranking: per kind, ranked units by rank, then the units with too few responses.
 
 use super::charts::{self, Bar};
-use super::{unit_name, vi_number, LoadedRun};
-use crate::package::csvfmt::{opt_count, opt_number, safe_text};
-use crate::scoring::UnitScore;
+use super::{number, unit_name, LoadedRun};
+use crate::locale::{self, pick};
+use crate::package::csvfmt::{opt_count, opt_number};
+use crate::scoring::{ranking_order, UnitScore};
+use crate::sheet::safe_text;
 use serde_json::{json, Value};
-
-pub(crate) fn fmt(x: Option<f64>, lang: &str, decimals: usize) -> String {
-    x.map(|v| {
-        if lang == "en" {
-            format!("{v:.decimals$}")
-        } else {
-            vi_number(v, decimals)
-        }
-    })
-    .unwrap_or_default()
-}
 
 /// The ranking's columns, shared by the CSV (after its `kind` column) and the workbook's sheets.
 pub(super) const RANKING_COLUMNS: [&str; 11] = [
@@ -32,12 +23,10 @@ pub(super) const RANKING_COLUMNS: [&str; 11] = [
     "rank_change",
 ];
 
-/// One kind's scores: ranked units first by rank (ties by code), then unranked units by code.
+/// One kind's scores in `ranking_order`.
 pub(super) fn ordered(scores: &[UnitScore], kind: &str) -> Vec<UnitScore> {
     let mut rows: Vec<UnitScore> = scores.iter().filter(|s| s.kind == kind).cloned().collect();
-    rows.sort_by(|a, b| {
-        (a.rank.is_none(), a.rank, &a.unit_code).cmp(&(b.rank.is_none(), b.rank, &b.unit_code))
-    });
+    rows.sort_by(ranking_order);
     rows
 }
 
@@ -105,12 +94,8 @@ fn ranking_chart(loaded: &LoadedRun, kind: &str, lang: &str) -> String {
     if bars.is_empty() {
         return String::new();
     }
-    let axis = if lang == "en" {
-        "total (0–100) with its 90% interval"
-    } else {
-        "điểm tổng hợp (0–100) và khoảng tin cậy 90%"
-    };
-    charts::bars(&bars, (0.0, 100.0), axis).unwrap_or_else(|e| {
+    let axis = locale::text(lang, "chart-ranking-axis");
+    charts::bars(&bars, (0.0, 100.0), &axis).unwrap_or_else(|e| {
         tracing::error!(error = %e, "ranking chart failed");
         String::new()
     })
@@ -123,7 +108,7 @@ pub fn ranking_view(loaded: &LoadedRun, lang: &str, by: SortBy) -> Value {
         .groups
         .iter()
         .enumerate()
-        .map(|(i, g)| json!({"label": if lang == "en" { &g.label_en } else { &g.label_vi }, "colour": charts::group_colour(i), "class": format!("g{i}")}))
+        .map(|(i, g)| json!({"label": pick(lang, &g.label_vi, &g.label_en), "colour": charts::group_colour(i), "class": format!("g{i}")}))
         .collect();
     let kinds: Vec<Value> = loaded
         .catalog
@@ -138,19 +123,19 @@ pub fn ranking_view(loaded: &LoadedRun, lang: &str, by: SortBy) -> Value {
                         "rank": s.rank,
                         "code": s.unit_code,
                         "name": unit_name(loaded, &s.unit_code, lang),
-                        "total": fmt(s.total, lang, 2),
-                        "ci": s.total_ci_low.zip(s.total_ci_high).map(|(l, h)| format!("{} – {}", fmt(Some(l), lang, 2), fmt(Some(h), lang, 2))),
-                        "group": group.map(|g| if lang == "en" { g.label_en.clone() } else { g.label_vi.clone() }),
+                        "total": number(s.total, lang, 2),
+                        "ci": s.total_ci_low.zip(s.total_ci_high).map(|(l, h)| format!("{} – {}", number(Some(l), lang, 2), number(Some(h), lang, 2))),
+                        "group": group.map(|g| pick(lang, &g.label_vi, &g.label_en)),
                         "group_class": s.group_index.map(|i| format!("g{i}")),
                         "responses": s.responses,
-                        "change": s.total_change.map(|c| format!("{}{}", if c > 0.0 { "+" } else { "" }, fmt(Some(c), lang, 2))),
+                        "change": s.total_change.map(|c| format!("{}{}", if c > 0.0 { "+" } else { "" }, number(Some(c), lang, 2))),
                         "rank_change": s.rank_change,
                         "ranked": s.ranked,
                     })
                 })
                 .collect();
             json!({
-                "name": if lang == "en" { &k.name_en } else { &k.name_vi },
+                "name": pick(lang, &k.name_vi, &k.name_en),
                 "rows": rows,
                 "chart": ranking_chart(loaded, &k.code, lang),
             })

@@ -3,8 +3,9 @@
 //! indicators, and the trend over published years.
 
 use super::charts::{self, Bar, Series};
-use super::{ranking::fmt, unit_name, LoadedRun};
+use super::{number, unit_name, LoadedRun};
 use crate::catalog::IndicatorDef;
+use crate::locale::{self, pick};
 use crate::scoring::model::{Aggregate, QuestionType};
 use crate::scoring::{IndicatorScore, ScoringResult};
 use serde_json::{json, Value};
@@ -59,9 +60,9 @@ fn components(loaded: &LoadedRun, unit: &str, kind: &str, lang: &str) -> Vec<Val
             );
             let score = component_score(&loaded.result, unit, &c.code);
             json!({
-                "name": if lang == "en" { &c.name_en } else { &c.name_vi },
+                "name": pick(lang, &c.name_vi, &c.name_en),
                 "score_value": score, "median_value": kind_median,
-                "score": fmt(score, lang, 2), "median": fmt(kind_median, lang, 2),
+                "score": number(score, lang, 2), "median": number(kind_median, lang, 2),
             })
         })
         .collect()
@@ -79,7 +80,6 @@ fn phrase_key(def: &IndicatorDef) -> &'static str {
 }
 
 fn indicator(def: &IndicatorDef, s: &IndicatorScore, lang: &str) -> Value {
-    let en = lang == "en";
     let decimals = if matches!(def.aggregate, Aggregate::ShareAgree | Aggregate::ShareYes) {
         0
     } else {
@@ -87,11 +87,11 @@ fn indicator(def: &IndicatorDef, s: &IndicatorScore, lang: &str) -> Value {
     };
     json!({
         "phrase_key": phrase_key(def),
-        "value": fmt(s.raw_value, lang, decimals),
-        "text": if en { &def.text_en } else { &def.text_vi },
-        "unit": if en { &def.unit_en } else { &def.unit_vi },
-        "ci": s.ci_low.zip(s.ci_high).map(|(l, h)| format!("{} – {}", fmt(Some(l), lang, decimals), fmt(Some(h), lang, decimals))),
-        "score": fmt(s.score, lang, 2),
+        "value": number(s.raw_value, lang, decimals),
+        "text": pick(lang, &def.text_vi, &def.text_en),
+        "unit": pick(lang, &def.unit_vi, &def.unit_en),
+        "ci": s.ci_low.zip(s.ci_high).map(|(l, h)| format!("{} – {}", number(Some(l), lang, decimals), number(Some(h), lang, decimals))),
+        "score": number(s.score, lang, 2),
         "n": s.n,
         "has_value": s.raw_value.is_some(),
     })
@@ -146,11 +146,7 @@ fn trend_charts(
     lang: &str,
 ) -> (String, String) {
     let total = Series {
-        label: if lang == "en" {
-            "Total".into()
-        } else {
-            "Điểm tổng hợp".into()
-        },
+        label: locale::text(lang, "chart-trend-total"),
         points: years
             .iter()
             .filter_map(|y| {
@@ -165,18 +161,14 @@ fn trend_charts(
         .iter()
         .filter(|c| c.kind == kind)
         .map(|c| Series {
-            label: if lang == "en" {
-                c.name_en.clone()
-            } else {
-                c.name_vi.clone()
-            },
+            label: pick(lang, &c.name_vi, &c.name_en).clone(),
             points: years
                 .iter()
                 .filter_map(|y| Some((y.year, component_score(&y.result, unit, &c.code)?)))
                 .collect(),
         })
         .collect();
-    let axis = if lang == "en" { "score" } else { "điểm" };
+    let axis = locale::text(lang, "chart-trend-axis");
     let draw = |r: Result<String, String>| {
         r.unwrap_or_else(|e| {
             tracing::error!(error = %e, "trend chart failed");
@@ -184,8 +176,8 @@ fn trend_charts(
         })
     };
     (
-        draw(charts::trend(&[total], (0.0, 100.0), axis)),
-        draw(charts::trend(&components, (1.0, 10.0), axis)),
+        draw(charts::trend(&[total], (0.0, 100.0), &axis)),
+        draw(charts::trend(&components, (1.0, 10.0), &axis)),
     )
 }
 
@@ -199,7 +191,6 @@ pub fn scorecard_view(
     let def = loaded.catalog.units.iter().find(|u| u.code == unit)?;
     let score = loaded.result.scores.iter().find(|s| s.unit_code == unit)?;
     let kind = loaded.catalog.kinds.iter().find(|k| k.code == def.kind)?;
-    let en = lang == "en";
     let comps = components(loaded, unit, &def.kind, lang);
     let bars: Vec<Bar> = comps
         .iter()
@@ -213,16 +204,12 @@ pub fn scorecard_view(
             })
         })
         .collect();
-    let axis = if en {
-        "component score (1–10); black mark: median of the kind"
-    } else {
-        "điểm chỉ số thành phần (1–10); vạch đen: trung vị cùng loại"
-    };
-    let components_chart = charts::bars(&bars, (0.0, 10.0), axis).unwrap_or_default();
+    let axis = locale::text(lang, "chart-components-axis");
+    let components_chart = charts::bars(&bars, (0.0, 10.0), &axis).unwrap_or_default();
     let list = indicators_of(loaded, unit);
     let (best, worst) = extremes(&list, lang);
     let blocks: Vec<Value> = loaded.catalog.components.iter().filter(|c| c.kind == def.kind).map(|c| json!({
-        "name": if en { &c.name_en } else { &c.name_vi },
+        "name": pick(lang, &c.name_vi, &c.name_en),
         "indicators": list.iter().filter(|(d, _)| d.component_code == c.code).map(|(d, s)| indicator(d, s, lang)).collect::<Vec<_>>(),
     })).collect();
     let (trend_total, trend_components) = trend_charts(loaded, unit, &def.kind, years, lang);
@@ -235,13 +222,13 @@ pub fn scorecard_view(
     let group = score.group_index.and_then(|i| loaded.config.groups.get(i));
     Some(json!({
         "year": loaded.cycle.year, "code": unit, "name": unit_name(loaded, unit, lang),
-        "kind": if en { &kind.name_en } else { &kind.name_vi },
+        "kind": pick(lang, &kind.name_vi, &kind.name_en),
         "ranked": score.ranked, "responses": score.responses, "min_responses": loaded.config.min_responses,
-        "total": fmt(score.total, lang, 2), "rank": score.rank, "of": ranked_in_kind,
-        "ci": score.total_ci_low.zip(score.total_ci_high).map(|(l, h)| format!("{} – {}", fmt(Some(l), lang, 2), fmt(Some(h), lang, 2))),
+        "total": number(score.total, lang, 2), "rank": score.rank, "of": ranked_in_kind,
+        "ci": score.total_ci_low.zip(score.total_ci_high).map(|(l, h)| format!("{} – {}", number(Some(l), lang, 2), number(Some(h), lang, 2))),
         "rank_ci": score.rank_ci_low.zip(score.rank_ci_high).map(|(l, h)| format!("{l} – {h}")),
-        "group": group.map(|g| if en { g.label_en.clone() } else { g.label_vi.clone() }),
-        "change": score.total_change.map(|c| format!("{}{}", if c > 0.0 { "+" } else { "" }, fmt(Some(c), lang, 2))),
+        "group": group.map(|g| pick(lang, &g.label_vi, &g.label_en)),
+        "change": score.total_change.map(|c| format!("{}{}", if c > 0.0 { "+" } else { "" }, number(Some(c), lang, 2))),
         "components": comps, "components_chart": components_chart,
         "blocks": blocks, "best": best, "worst": worst,
         "trend_total": trend_total, "trend_components": trend_components,

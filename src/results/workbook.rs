@@ -5,7 +5,7 @@
 
 use super::ranking::{ordered, RANKING_COLUMNS};
 use super::LoadedRun;
-use crate::package::csvfmt::safe_text;
+use crate::sheet::safe_text;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 struct Cells {

@@ -29,7 +29,7 @@ pub use aggregate::raw_value;
 pub use engine::score;
 pub use intervals::{interval, kish_n_eff, percentile};
 pub use model::*;
-pub use rank::{rank_totals, ComponentRow, RankedRow};
+pub use rank::{rank_totals, ranking_order, ComponentRow, RankedRow};
 pub use reliability::cronbach_alpha;
 pub use result::*;
 pub use table::{rank_csv, TableError};

@@ -3,6 +3,8 @@
 //! table can be checked with exactly the arithmetic that produced it.
 
 use super::model::Group;
+use super::result::UnitScore;
+use std::cmp::Ordering;
 
 /// Totals closer than this are tied (§5), and a total this close below a group's minimum
 /// still reaches the group.
@@ -84,4 +86,49 @@ pub fn rank_totals(rows: &[ComponentRow], weights: &[f64], groups: &[Group]) -> 
             group: total.and_then(|t| group_of(t, groups)),
         })
         .collect()
+}
+
+/// The order in which people read a kind's units (ranking page, CSV, workbook, `ddci score`):
+/// ranked units by rank, ties by code, then the unranked ones by code.
+pub fn ranking_order(a: &UnitScore, b: &UnitScore) -> Ordering {
+    (a.rank.is_none(), a.rank, &a.unit_code).cmp(&(b.rank.is_none(), b.rank, &b.unit_code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(code: &str, rank: Option<u32>) -> UnitScore {
+        UnitScore {
+            unit_code: code.into(),
+            kind: "department".into(),
+            responses: 0,
+            ranked: rank.is_some(),
+            total: None,
+            rank,
+            group: None,
+            group_index: None,
+            total_ci_low: None,
+            total_ci_high: None,
+            rank_ci_low: None,
+            rank_ci_high: None,
+            total_change: None,
+            rank_change: None,
+            missing_components: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn ranked_units_come_by_rank_then_code_and_unranked_ones_last_by_code() {
+        let mut units = [
+            unit("Z", None),
+            unit("C", Some(2)),
+            unit("A", None),
+            unit("D", Some(1)),
+            unit("B", Some(2)),
+        ];
+        units.sort_by(ranking_order);
+        let codes: Vec<&str> = units.iter().map(|u| u.unit_code.as_str()).collect();
+        assert_eq!(codes, ["D", "B", "C", "A", "Z"]);
+    }
 }

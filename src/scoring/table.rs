@@ -6,6 +6,8 @@ use super::model::{default_groups, Group};
 use super::rank::{rank_totals, ComponentRow, RankedRow};
 pub use super::table_input::TableError;
 use super::table_input::{check_unique, number, records, split_header};
+/// §7's spreadsheet safety, under the name the codes file (`ops`) also uses.
+use crate::sheet::safe_text as spreadsheet_safe;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 
@@ -159,14 +161,4 @@ pub fn write_ranked(
         writer.write_record(&record).map_err(TableError::Write)?;
     }
     writer.flush().map_err(|e| TableError::Write(e.into()))
-}
-
-/// §7's spreadsheet safety: text that a spreadsheet would run as a formula gets a leading `'`.
-pub fn spreadsheet_safe(text: &str) -> String {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && text.parse::<f64>().is_err() {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
 }

@@ -1,18 +1,9 @@
-//! Page language: Vietnamese by default, English on request. Texts live in `locales/*/main.ftl`
-//! (Fluent), compiled into the binary and used in templates as `{{fluent "key"}}`.
+//! Page language: Vietnamese by default, English on request. Texts (`crate::locale`) are used
+//! in templates as `{{fluent "key"}}`.
 
+use crate::locale::LOCALES;
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::HttpRequest;
-
-fluent_templates::static_loader! {
-    pub static LOCALES = {
-        locales: "./locales",
-        fallback_language: "vi",
-        // Bidi isolation marks around placeables are for mixed-direction scripts; in
-        // Vietnamese and English pages they would only be invisible noise in the HTML.
-        customise: |bundle| bundle.set_use_isolating(false),
-    };
-}
 
 pub const LANG_COOKIE: &str = "lang";
 

@@ -5,6 +5,8 @@ use super::catalogs::CycleCatalog;
 use super::pages::PageError;
 use super::{csrf, render, session, AppState};
 use crate::db::{self, invitations::Invitation};
+// The views pick catalog texts in the page's language through here (`super::pick`).
+use crate::locale::pick;
 use crate::responses::NewResponse;
 use crate::survey::admission::{self, Admission};
 use crate::survey::{codes, draft::Draft, submission};
@@ -283,15 +285,6 @@ pub async fn submit(
     page.add_cookie(&session::end())
         .map_err(|e| PageError::Submit(e.to_string()))?;
     Ok(page)
-}
-
-/// Shortcut for views: a catalog text in the page's language.
-fn pick<'a>(lang: &str, vi: &'a str, en: &'a str) -> &'a str {
-    if lang == "en" {
-        en
-    } else {
-        vi
-    }
 }
 
 fn field_error(errors: &[submission::FieldError], field: &str) -> Value {

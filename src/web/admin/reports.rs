@@ -4,6 +4,7 @@
 use super::{admin_page, csrf_refused, outcome, staff_or_page, Need};
 use crate::auth::{self, Role};
 use crate::db;
+use crate::locale::pick;
 use crate::results::{self, runs::diff};
 use crate::web::pages::PageError;
 use crate::web::{i18n, AppState};
@@ -12,14 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 fn fmt(x: Option<f64>, lang: &str) -> String {
-    x.map(|v| {
-        if lang == "en" {
-            format!("{v:.2}")
-        } else {
-            results::vi_number(v, 2)
-        }
-    })
-    .unwrap_or_default()
+    results::number(x, lang, 2)
 }
 
 fn run_data(
@@ -47,10 +41,11 @@ fn run_data(
     let rows: Vec<Value> = diff(&current, before.as_ref())
         .iter()
         .map(|d| {
-            let name = catalog.units.iter().find(|u| u.code == d.unit_code).map_or(
-                d.unit_code.as_str(),
-                |u| if lang == "en" { &u.name_en } else { &u.name_vi },
-            );
+            let name = catalog
+                .units
+                .iter()
+                .find(|u| u.code == d.unit_code)
+                .map_or(d.unit_code.as_str(), |u| pick(lang, &u.name_vi, &u.name_en));
             json!({
                 "name": name, "total": fmt(d.total, lang), "rank": d.rank,
                 "previous_total": fmt(d.previous_total, lang), "previous_rank": d.previous_rank,
@@ -89,16 +84,13 @@ fn comments_data(state: &AppState, year: i32, lang: &str) -> Result<Option<Value
     let comments: Vec<Value> = db::monitor::comments(&mut conn, cycle.id)?
         .into_iter()
         .map(|c| {
-            let unit = catalog.units.iter().find(|u| u.code == c.unit_code).map_or(
-                c.unit_code.clone(),
-                |u| {
-                    if lang == "en" {
-                        u.name_en.clone()
-                    } else {
-                        u.name_vi.clone()
-                    }
-                },
-            );
+            let unit = catalog
+                .units
+                .iter()
+                .find(|u| u.code == c.unit_code)
+                .map_or(c.unit_code.clone(), |u| {
+                    pick(lang, &u.name_vi, &u.name_en).clone()
+                });
             json!({"unit": unit, "body": c.body, "day": c.submitted_on})
         })
         .collect();
