@@ -11,6 +11,7 @@ mod group_commit;
 mod package_reproduction;
 mod paper_import;
 mod results_pages;
+mod schema_drift;
 mod scoring_bootstrap;
 mod scoring_formulas;
 mod scoring_pci_reproduction;
