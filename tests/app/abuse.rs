@@ -6,12 +6,10 @@
 //!
 //! The page and form lists are tables: a new page or form is one more line.
 
-
 use crate::common::browser::Browser;
 use crate::common::{admin_account, run_ok, TestDb, TestServer, ADMIN_PASSWORD};
 use ddci::db;
 use std::io::Read;
-
 
 /// Script payloads planted in the catalog and in a comment; each is recognised by its
 /// `alert(N)`, which must show (as text) and never inside a live tag.

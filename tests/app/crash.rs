@@ -6,7 +6,6 @@
 //! Each submission is complete: three departments and a district, every question answered
 //! (144 answers), so that a response cut short would show.
 
-
 use crate::common::{cycle_with_codes, ddci, ServerProcess, TestDb};
 use ddci::db;
 use diesel::RunQueryDsl;

@@ -1,6 +1,5 @@
 //! The foundation: migrations, the seed catalog, cycles, the first run and its failures.
 
-
 use crate::common::{ddci, expect_success, run_ok, TestDb, TestServer};
 use ddci::catalog::{SeedCatalog, EMBEDDED};
 use ddci::db;

@@ -3,7 +3,6 @@
 //! and one used code never fails the others of its batch. The server binary runs with group
 //! commit forced on, so the same tests cover it on PostgreSQL.
 
-
 use crate::common::{cycle_with_codes, ddci, ServerProcess, TestDb};
 use ddci::db;
 use std::sync::{Arc, Barrier};

@@ -2,7 +2,6 @@
 //! from the package (and the packages of the pooled earlier cycles) with METHODOLOGY.md alone.
 //! This file recomputes them with its own plain implementation of §2–§5, reading only CSV.
 
-
 use crate::common::{run_ok, TestDb};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;

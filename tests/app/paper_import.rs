@@ -1,6 +1,5 @@
 //! Paper questionnaires through `ddci import`: all or nothing, errors with file, line, column.
 
-
 use crate::common::{ddci, expect_success, run_ok, TestDb};
 use ddci::db;
 

@@ -1,6 +1,5 @@
 //! Public results: the ranking page and its downloads, for published cycles only.
 
-
 use crate::common::{run_ok, TestDb, TestServer};
 use ddci::db;
 

@@ -161,10 +161,15 @@ fn the_comparison_names_each_differing_table_and_column() {
     );
     let live: Columns = [(
         "cycles".to_string(),
-        [("id", false), ("year", false), ("closed_at", false), ("extra", true)]
-            .into_iter()
-            .map(|(c, n)| (c.to_string(), n))
-            .collect(),
+        [
+            ("id", false),
+            ("year", false),
+            ("closed_at", false),
+            ("extra", true),
+        ]
+        .into_iter()
+        .map(|(c, n)| (c.to_string(), n))
+        .collect(),
     )]
     .into_iter()
     .collect();

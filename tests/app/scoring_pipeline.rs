@@ -1,6 +1,5 @@
 //! Scoring a stored cycle end to end through the `ddci` command: score, publish, freeze.
 
-
 use crate::common::{ddci, expect_success, run_ok, TestDb};
 use ddci::db;
 

@@ -1,6 +1,5 @@
 //! The JSON API for tablets and tools: exactly-once, anonymous submission with invitation codes.
 
-
 use crate::common::{cycle_with_codes, ddci, run_ok, TestDb, TestServer};
 use ddci::db;
 use serde_json::{json, Value};

@@ -1,6 +1,5 @@
 //! The respondent's web pages, through real HTTP: entry with an invitation code.
 
-
 use crate::common::browser::Browser;
 use crate::common::{cycle_with_codes, ddci, ServerProcess, TestDb, TestServer};
 use ddci::db;

@@ -195,7 +195,14 @@ pub fn cycle_with_codes(db: &TestDb, n: usize) -> Vec<String> {
     let file = dir.path().join("codes.csv");
     expect_success(
         ddci(db)
-            .args(["invite", "--cycle", "2025", "--count", &n.to_string(), "--out"])
+            .args([
+                "invite",
+                "--cycle",
+                "2025",
+                "--count",
+                &n.to_string(),
+                "--out",
+            ])
             .arg(&file),
     );
     let mut reader = csv::Reader::from_path(&file).expect("codes file");
