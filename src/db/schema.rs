@@ -1,5 +1,6 @@
 //! Diesel table definitions, written to match both migration folders (`migrations/sqlite` and
-//! `migrations/postgres`); `tests/migrations.rs` checks every column against the live schema.
+//! `migrations/postgres`); `tests/app/schema_drift.rs` checks every column against the live
+//! schema.
 // @generated-style file kept by hand: diesel's print-schema cannot describe two backends at once.
 
 diesel::table! {

@@ -1,12 +1,16 @@
 //! Shared test fixtures: one fresh database per test (a SQLite file in a temporary folder, or,
 //! when DDCI_TEST_DATABASE_URL names a PostgreSQL database, a fresh schema in it), and the real
-//! HTTP server on port 0.
-#![allow(dead_code)]
+//! HTTP server on port 0, in this process or as a `ddci serve` child; running the `ddci` binary.
 
 pub mod browser;
 
 use ddci::db::{DatabaseUrl, Pool};
 use std::net::TcpListener;
+use std::process::{Child, Command};
+use std::time::Duration;
+
+/// The password of every admin account the tests create.
+pub const ADMIN_PASSWORD: &str = "mật-khẩu-đủ-dài-2025";
 
 pub struct TestDb {
     pub url: DatabaseUrl,
@@ -118,42 +122,90 @@ impl Drop for TestServer {
     }
 }
 
+/// `ddci serve` as a child process on a port the system picks, killed when dropped.
+pub struct ServerProcess {
+    pub child: Child,
+    pub base: String,
+}
+
+impl ServerProcess {
+    /// Starts `cmd` (the `ddci` binary with its environment) as `serve --no-demo` and waits
+    /// until its health check answers.
+    pub fn start(mut cmd: Command) -> ServerProcess {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .expect("port")
+            .local_addr()
+            .expect("addr")
+            .port();
+        let child = cmd
+            .args(["serve", "--no-demo", "--bind", &format!("127.0.0.1:{port}")])
+            .spawn()
+            .expect("serve");
+        let base = format!("http://127.0.0.1:{port}");
+        let up = (0..200).any(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            ureq::get(&format!("{base}/healthz")).call().is_ok()
+        });
+        assert!(up, "server started");
+        ServerProcess { child, base }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// The `ddci` binary with DATABASE_URL pointing at `db`.
-pub fn ddci(db: &TestDb) -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ddci"));
+pub fn ddci(db: &TestDb) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ddci"));
     cmd.env("DATABASE_URL", &db.raw_url).env("RUST_LOG", "warn");
     cmd
 }
 
-/// An open 2025 cycle with `n` fresh invitation codes.
-pub fn cycle_with_codes(db: &TestDb, n: usize) -> Vec<String> {
-    let out = ddci(db)
-        .args(["cycle", "open", "2025"])
-        .output()
-        .expect("runs");
+/// Runs `cmd` and fails the test, showing its stderr, unless it succeeds; its stdout.
+pub fn expect_success(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("runs");
     assert!(
         out.status.success(),
-        "{}",
+        "{cmd:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// `ddci ARGS` on `db`, which must succeed; its stdout.
+pub fn run_ok(db: &TestDb, args: &[&str]) -> String {
+    expect_success(ddci(db).args(args))
+}
+
+/// An admin account `name` with `role` and ADMIN_PASSWORD.
+pub fn admin_account(db: &TestDb, name: &str, role: &str) {
+    expect_success(
+        ddci(db)
+            .args(["admin", "create", "--username", name, "--role", role])
+            .env("DDCI_ADMIN_PASSWORD", ADMIN_PASSWORD),
+    );
+}
+
+/// An open 2025 cycle with `n` fresh invitation codes.
+pub fn cycle_with_codes(db: &TestDb, n: usize) -> Vec<String> {
+    run_ok(db, &["cycle", "open", "2025"]);
     let dir = tempfile::tempdir().expect("tmp");
     let file = dir.path().join("codes.csv");
-    let out = ddci(db)
-        .args([
-            "invite",
-            "--cycle",
-            "2025",
-            "--count",
-            &n.to_string(),
-            "--out",
-        ])
-        .arg(&file)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    expect_success(
+        ddci(db)
+            .args([
+                "invite",
+                "--cycle",
+                "2025",
+                "--count",
+                &n.to_string(),
+                "--out",
+            ])
+            .arg(&file),
     );
     let mut reader = csv::Reader::from_path(&file).expect("codes file");
     assert_eq!(

@@ -2,38 +2,12 @@
 //! scoring, publication — then a visitor reading and downloading the results; and who may
 //! reach which route.
 
-mod common;
-
-use common::browser::Browser;
-use common::{ddci, TestDb, TestServer};
+use crate::common::browser::Browser;
+use crate::common::{admin_account, ddci, run_ok, TestDb, TestServer, ADMIN_PASSWORD};
 use ddci::db;
 
 /// An admin form: its path, its fields, and whether an analyst may submit it.
 type Action<'a> = (&'a str, &'a [(&'a str, &'a str)], bool);
-
-const PASSWORD: &str = "mật-khẩu-đủ-dài-2025";
-
-fn account(db: &TestDb, name: &str, role: &str) {
-    let out = ddci(db)
-        .args(["admin", "create", "--username", name, "--role", role])
-        .env("DDCI_ADMIN_PASSWORD", PASSWORD)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn run_ok(db: &TestDb, args: &[&str]) {
-    let out = ddci(db).args(args).output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn sign_in<'a>(server: &'a TestServer, name: &str) -> Browser<'a> {
     let mut b = Browser::new(server);
@@ -41,7 +15,7 @@ fn sign_in<'a>(server: &'a TestServer, name: &str) -> Browser<'a> {
         "/admin/login",
         &[
             ("username", name),
-            ("password", PASSWORD),
+            ("password", ADMIN_PASSWORD),
             ("next", "/admin"),
         ],
     );
@@ -83,11 +57,11 @@ fn accounts_need_a_valid_name_and_a_long_password() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 10 characters"));
     let out = ddci(&db)
         .args(["admin", "create", "--username", "hiephoi", "--role", "root"])
-        .env("DDCI_ADMIN_PASSWORD", PASSWORD)
+        .env("DDCI_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .output()
         .expect("runs");
     assert!(!out.status.success(), "unknown role refused");
-    account(&db, "hiephoi", "admin");
+    admin_account(&db, "hiephoi", "admin");
     let out = ddci(&db)
         .args([
             "admin",
@@ -97,7 +71,7 @@ fn accounts_need_a_valid_name_and_a_long_password() {
             "--role",
             "analyst",
         ])
-        .env("DDCI_ADMIN_PASSWORD", PASSWORD)
+        .env("DDCI_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .output()
         .expect("runs");
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
@@ -108,7 +82,7 @@ fn accounts_need_a_valid_name_and_a_long_password() {
         .expect("account");
     assert_eq!(user.role, ddci::auth::Role::Admin);
     assert!(
-        hash.starts_with("$argon2id$") && !hash.contains(PASSWORD),
+        hash.starts_with("$argon2id$") && !hash.contains(ADMIN_PASSWORD),
         "only a hash is stored"
     );
 }
@@ -116,7 +90,7 @@ fn accounts_need_a_valid_name_and_a_long_password() {
 #[test]
 fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
     let db = TestDb::new();
-    account(&db, "hiephoi", "admin");
+    admin_account(&db, "hiephoi", "admin");
     let server = TestServer::start(db.pool());
     let mut admin = Browser::new(&server);
 
@@ -135,7 +109,7 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
         "/admin/login",
         &[
             ("username", "hiephoi"),
-            ("password", PASSWORD),
+            ("password", ADMIN_PASSWORD),
             ("next", "/admin"),
         ],
     );
@@ -505,8 +479,8 @@ fn formulas_in_catalog_names_stay_text_in_the_workbook() {
 #[test]
 fn each_route_admits_only_whom_it_should() {
     let db = TestDb::new();
-    account(&db, "hiephoi", "admin");
-    account(&db, "phantich", "analyst");
+    admin_account(&db, "hiephoi", "admin");
+    admin_account(&db, "phantich", "analyst");
     run_ok(
         &db,
         &[
@@ -562,7 +536,7 @@ fn each_route_admits_only_whom_it_should() {
             "/admin/users",
             &[
                 ("username", "moi"),
-                ("password", PASSWORD),
+                ("password", ADMIN_PASSWORD),
                 ("role", "admin"),
             ],
             false,
@@ -649,7 +623,7 @@ fn each_route_admits_only_whom_it_should() {
 #[test]
 fn failed_sign_ins_are_throttled() {
     let db = TestDb::new();
-    account(&db, "hiephoi", "admin");
+    admin_account(&db, "hiephoi", "admin");
     let server = TestServer::start(db.pool());
     let mut b = Browser::new(&server);
     let statuses: Vec<u16> = (0..12)
@@ -668,7 +642,7 @@ fn failed_sign_ins_are_throttled() {
     assert_eq!(statuses[10], 429, "{statuses:?}");
     let (status, _, page) = b.post(
         "/admin/login",
-        &[("username", "hiephoi"), ("password", PASSWORD)],
+        &[("username", "hiephoi"), ("password", ADMIN_PASSWORD)],
     );
     assert_eq!(status, 429, "even the right password waits");
     assert!(page.contains("Xin đợi một phút"));
@@ -677,7 +651,7 @@ fn failed_sign_ins_are_throttled() {
 #[test]
 fn every_results_and_admin_page_renders_in_both_languages() {
     let db = TestDb::new();
-    account(&db, "hiephoi", "admin");
+    admin_account(&db, "hiephoi", "admin");
     run_ok(
         &db,
         &[

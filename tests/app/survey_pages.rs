@@ -1,9 +1,7 @@
 //! The respondent's web pages, through real HTTP: entry with an invitation code.
 
-mod common;
-
-use common::browser::Browser;
-use common::{cycle_with_codes, ddci, TestDb, TestServer};
+use crate::common::browser::Browser;
+use crate::common::{cycle_with_codes, ddci, ServerProcess, TestDb, TestServer};
 use ddci::db;
 
 fn get(server: &TestServer, path: &str) -> (u16, String, Vec<String>) {
@@ -302,33 +300,22 @@ fn the_server_log_never_contains_an_invitation_code() {
     use std::io::Read;
     let db = TestDb::new();
     let codes = cycle_with_codes(&db, 1);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let mut child = ddci(&db)
-        .env("RUST_LOG", "info")
-        .args(["serve", "--no-demo", "--bind", &format!("127.0.0.1:{port}")])
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve");
-    let base = format!("http://127.0.0.1:{port}");
-    let up = (0..100).any(|_| {
-        std::thread::sleep(std::time::Duration::from_millis(100));
-        ureq::get(&format!("{base}/healthz")).call().is_ok()
-    });
-    assert!(up, "server started");
+    let mut cmd = ddci(&db);
+    cmd.env("RUST_LOG", "info")
+        .stderr(std::process::Stdio::piped());
+    let mut server = ServerProcess::start(cmd);
+    let base = server.base.clone();
     let _ = ureq::get(&format!("{base}/survey?code={}", codes[0])).call();
     let _ = ureq::post(&format!("{base}/survey")).send_form(&[("code", &codes[0])]);
     let body = serde_json::json!({"code": codes[0], "evaluations": []}).to_string();
     let _ = ureq::post(&format!("{base}/api/v1/cycles/2025/responses"))
         .set("content-type", "application/json")
         .send_string(&body);
-    child.kill().expect("kill");
-    let _ = child.wait();
+    server.child.kill().expect("kill");
+    let _ = server.child.wait();
     let mut log = String::new();
-    child
+    server
+        .child
         .stderr
         .take()
         .expect("stderr")

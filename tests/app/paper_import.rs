@@ -1,8 +1,6 @@
 //! Paper questionnaires through `ddci import`: all or nothing, errors with file, line, column.
 
-mod common;
-
-use common::{ddci, TestDb};
+use crate::common::{ddci, expect_success, run_ok, TestDb};
 use ddci::db;
 
 const RESPONSES: &str = "response_id,weight,sector,size\nP-001,1,trade,lt10\nP-002,1.5,agri,\n";
@@ -34,18 +32,10 @@ fn count(db: &TestDb) -> i64 {
     db::responses::count(&mut conn, cycle.id).expect("count")
 }
 
-fn open_cycle(db: &TestDb) {
-    let out = ddci(db)
-        .args(["cycle", "open", "2025"])
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
-}
-
 #[test]
 fn a_good_paper_import_stores_every_questionnaire_with_its_weight() {
     let db = TestDb::new();
-    open_cycle(&db);
+    run_ok(&db, &["cycle", "open", "2025"]);
     let out = import(&db, RESPONSES, ANSWERS);
     assert!(
         out.status.success(),
@@ -69,7 +59,7 @@ fn a_good_paper_import_stores_every_questionnaire_with_its_weight() {
 #[test]
 fn a_bad_row_refuses_the_whole_import_and_changes_nothing() {
     let db = TestDb::new();
-    open_cycle(&db);
+    run_ok(&db, &["cycle", "open", "2025"]);
     let cases = [
         (
             "P-002,DEP_BHXH,DEP_TR01,9\n",
@@ -104,7 +94,7 @@ fn a_bad_row_refuses_the_whole_import_and_changes_nothing() {
 #[test]
 fn a_response_id_already_stored_in_the_cycle_is_refused_naming_its_line() {
     let db = TestDb::new();
-    open_cycle(&db);
+    run_ok(&db, &["cycle", "open", "2025"]);
     assert!(import(&db, RESPONSES, ANSWERS).status.success());
     let again = "response_id,weight\nP-010,1\nP-002,1\n";
     let answers = "response_id,unit_code,indicator_code,value\nP-010,DEP_BHXH,DEP_TR01,3\nP-002,DEP_BHXH,DEP_TR01,3\n";
@@ -123,26 +113,17 @@ fn a_response_id_already_stored_in_the_cycle_is_refused_naming_its_line() {
 #[test]
 fn a_zip_export_holds_the_descriptor_and_every_table() {
     let db = TestDb::new();
-    open_cycle(&db);
+    run_ok(&db, &["cycle", "open", "2025"]);
     assert!(import(&db, RESPONSES, ANSWERS).status.success());
-    let out = ddci(&db)
-        .args(["score", "--cycle", "2025", "--bootstrap", "0"])
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
+    run_ok(&db, &["score", "--cycle", "2025", "--bootstrap", "0"]);
     let dir = tempfile::tempdir().expect("tmp");
     let zip_path = dir.path().join("ddci-2025.zip");
     let second = dir.path().join("again.zip");
     for path in [&zip_path, &second] {
-        let out = ddci(&db)
-            .args(["export", "--cycle", "2025", "--out"])
-            .arg(path)
-            .output()
-            .expect("runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        expect_success(
+            ddci(&db)
+                .args(["export", "--cycle", "2025", "--out"])
+                .arg(path),
         );
     }
     let bytes = std::fs::read(&zip_path).expect("zip");

@@ -1,8 +1,6 @@
 //! The foundation: migrations, the seed catalog, cycles, the first run and its failures.
 
-mod common;
-
-use common::{ddci, TestDb, TestServer};
+use crate::common::{ddci, expect_success, run_ok, TestDb, TestServer};
 use ddci::catalog::{SeedCatalog, EMBEDDED};
 use ddci::db;
 
@@ -66,12 +64,7 @@ fn seeding_twice_leaves_the_same_rows() {
     let pool = seeded(&db);
     let mut conn = pool.get().expect("conn");
     let first = db::catalog::load(&mut conn).expect("load").expect("seeded");
-    let out = ddci(&db).arg("seed").output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    run_ok(&db, &["seed"]);
     let second = db::catalog::load(&mut conn).expect("load").expect("seeded");
     assert_eq!(first, second);
     assert_eq!(
@@ -93,25 +86,8 @@ fn a_changed_catalog_for_a_new_cycle_leaves_old_cycles_untouched() {
     let dir = catalog_dir("indicators.csv", |t| {
         t.replacen(&first_text, "Câu hỏi đã sửa cho năm sau", 1)
     });
-    let out = ddci(&db)
-        .args(["seed", "--dir"])
-        .arg(dir.path())
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = ddci(&db)
-        .args(["cycle", "open", "2025"])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    expect_success(ddci(&db).args(["seed", "--dir"]).arg(dir.path()));
+    run_ok(&db, &["cycle", "open", "2025"]);
 
     let after = db::cycle_catalog::load(&mut conn, old.id, vec![]).expect("2024 catalog");
     assert_eq!(before, after, "the 2024 questionnaire must not change");
@@ -252,8 +228,9 @@ fn the_landing_page_and_health_check_answer_over_http() {
 #[test]
 fn demo_fills_a_cycle_with_businesses_that_rate_departments_and_their_district() {
     let db = TestDb::new();
-    let out = ddci(&db)
-        .args([
+    run_ok(
+        &db,
+        &[
             "demo",
             "--cycle",
             "2025",
@@ -261,13 +238,7 @@ fn demo_fills_a_cycle_with_businesses_that_rate_departments_and_their_district()
             "30",
             "--seed",
             "5",
-        ])
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        ],
     );
     let pool = db.pool();
     let mut conn = pool.get().expect("conn");

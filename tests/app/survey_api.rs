@@ -1,8 +1,6 @@
 //! The JSON API for tablets and tools: exactly-once, anonymous submission with invitation codes.
 
-mod common;
-
-use common::{cycle_with_codes, ddci, TestDb, TestServer};
+use crate::common::{cycle_with_codes, ddci, run_ok, TestDb, TestServer};
 use ddci::db;
 use serde_json::{json, Value};
 
@@ -205,11 +203,7 @@ fn guessing_codes_is_throttled_long_before_a_thousand_attempts() {
 fn a_closed_survey_takes_no_more_responses() {
     let db = TestDb::new();
     let codes = cycle_with_codes(&db, 1);
-    let out = ddci(&db)
-        .args(["cycle", "close", "2025"])
-        .output()
-        .expect("runs");
-    assert!(out.status.success());
+    run_ok(&db, &["cycle", "close", "2025"]);
     let server = TestServer::start(db.pool());
     let (status, json) = post(&server, PATH, &body(&codes[0]).to_string());
     assert_eq!(

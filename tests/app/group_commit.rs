@@ -3,45 +3,17 @@
 //! and one used code never fails the others of its batch. The server binary runs with group
 //! commit forced on, so the same tests cover it on PostgreSQL.
 
-mod common;
-
-use common::{cycle_with_codes, ddci, TestDb};
+use crate::common::{cycle_with_codes, ddci, ServerProcess, TestDb};
 use ddci::db;
 use std::sync::{Arc, Barrier};
-use std::time::Duration;
 
-struct Server {
-    child: std::process::Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(db: &TestDb) -> Server {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let child = ddci(db)
-        .env("DDCI_GROUP_COMMIT", "1")
+/// The server binary with group commit forced on and code guessing left unthrottled.
+fn serve(db: &TestDb) -> ServerProcess {
+    let mut cmd = ddci(db);
+    cmd.env("DDCI_GROUP_COMMIT", "1")
         .env("DDCI_CODE_ATTEMPTS_PER_MINUTE", "100000")
-        .args(["serve", "--no-demo", "--bind", &format!("127.0.0.1:{port}")])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("serve");
-    let base = format!("http://127.0.0.1:{port}");
-    let up = (0..200).any(|_| {
-        std::thread::sleep(Duration::from_millis(50));
-        ureq::get(&format!("{base}/healthz")).call().is_ok()
-    });
-    assert!(up, "server started");
-    Server { child, base }
+        .stderr(std::process::Stdio::null());
+    ServerProcess::start(cmd)
 }
 
 fn body(code: &str) -> String {

@@ -1,18 +1,7 @@
 //! Public results: the ranking page and its downloads, for published cycles only.
 
-mod common;
-
-use common::{ddci, TestDb, TestServer};
+use crate::common::{run_ok, TestDb, TestServer};
 use ddci::db;
-
-fn run_ok(db: &TestDb, args: &[&str]) {
-    let out = ddci(db).args(args).output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn get(server: &TestServer, path: &str) -> (u16, Option<String>, Option<String>, Vec<u8>) {
     let response = match ureq::get(&server.url(path)).call() {

@@ -1,19 +1,7 @@
 //! Scoring a stored cycle end to end through the `ddci` command: score, publish, freeze.
 
-mod common;
-
-use common::{ddci, TestDb};
+use crate::common::{ddci, expect_success, run_ok, TestDb};
 use ddci::db;
-
-fn run_ok(db: &TestDb, args: &[&str]) -> String {
-    let out = ddci(db).args(args).output().expect("runs");
-    assert!(
-        out.status.success(),
-        "ddci {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn run_err(db: &TestDb, args: &[&str]) -> String {
     let out = ddci(db).args(args).output().expect("runs");
@@ -238,22 +226,17 @@ fn rank_reads_component_scores_and_prints_only_csv_on_stdout() {
     let weights = dir.path().join("weights.csv");
     std::fs::write(&scores, "unit,A,B\nX,8,6\nY,6,8\nZ,5,5\n").expect("write");
     std::fs::write(&weights, "component,weight\nA,3\nB,1\n").expect("write");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ddci"))
-        .env_remove("DATABASE_URL")
-        .args(["rank", "--scores"])
-        .arg(&scores)
-        .arg("--weights")
-        .arg(&weights)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stdout = expect_success(
+        std::process::Command::new(env!("CARGO_BIN_EXE_ddci"))
+            .env_remove("DATABASE_URL")
+            .args(["rank", "--scores"])
+            .arg(&scores)
+            .arg("--weights")
+            .arg(&weights),
     );
     // X: 10·(3·8+1·6)/4 = 75; Y: 10·(3·6+1·8)/4 = 65; Z: 50.
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
+        stdout,
         "unit,total,rank,group\nX,75,1,Tốt\nY,65,2,Khá\nZ,50,3,Trung bình\n"
     );
 }

@@ -6,14 +6,10 @@
 //!
 //! The page and form lists are tables: a new page or form is one more line.
 
-mod common;
-
-use common::browser::Browser;
-use common::{ddci, TestDb, TestServer};
+use crate::common::browser::Browser;
+use crate::common::{admin_account, run_ok, TestDb, TestServer, ADMIN_PASSWORD};
 use ddci::db;
 use std::io::Read;
-
-const PASSWORD: &str = "mật-khẩu-đủ-dài-2025";
 
 /// Script payloads planted in the catalog and in a comment; each is recognised by its
 /// `alert(N)`, which must show (as text) and never inside a live tag.
@@ -30,20 +26,6 @@ const LIVE: [&str; 5] = [
     "<iframe src",
     "onerror=alert",
 ];
-
-fn run_ok(db: &TestDb, args: &[&str]) -> String {
-    let out = ddci(db)
-        .env("DDCI_ADMIN_PASSWORD", PASSWORD)
-        .args(args)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// Replaces one cell (row whose first column is `key`, column `column`) of a seed CSV.
 fn set_cell(dir: &std::path::Path, file: &str, key: (&str, &str), column: &str, value: &str) {
@@ -93,17 +75,7 @@ fn hostile(db: &TestDb) -> Vec<String> {
         CHOICE_VI,
     );
     run_ok(db, &["seed", "--dir", d.to_str().expect("path")]);
-    run_ok(
-        db,
-        &[
-            "admin",
-            "create",
-            "--username",
-            "hiephoi",
-            "--role",
-            "admin",
-        ],
-    );
+    admin_account(db, "hiephoi", "admin");
     run_ok(
         db,
         &[
@@ -168,7 +140,7 @@ fn sign_in(server: &TestServer) -> Browser<'_> {
         "/admin/login",
         &[
             ("username", "hiephoi"),
-            ("password", PASSWORD),
+            ("password", ADMIN_PASSWORD),
             ("next", "/admin"),
         ],
     );
@@ -421,7 +393,7 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
     ("/survey/submit", &[]),
     (
         "/admin/login",
-        &[("username", "hiephoi"), ("password", PASSWORD)],
+        &[("username", "hiephoi"), ("password", ADMIN_PASSWORD)],
     ),
     ("/admin/logout", &[]),
     (
@@ -435,7 +407,7 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
         &[
             ("username", "ke-gian"),
             ("role", "admin"),
-            ("password", PASSWORD),
+            ("password", ADMIN_PASSWORD),
         ],
     ),
 ];

@@ -6,9 +6,7 @@
 //! Each submission is complete: three departments and a district, every question answered
 //! (144 answers), so that a response cut short would show.
 
-mod common;
-
-use common::{cycle_with_codes, ddci, TestDb};
+use crate::common::{cycle_with_codes, ddci, ServerProcess, TestDb};
 use ddci::db;
 use diesel::RunQueryDsl;
 use std::collections::{HashMap, VecDeque};
@@ -66,25 +64,11 @@ fn body(template: &serde_json::Value, code: &str) -> String {
     b.to_string()
 }
 
-fn start_server(db: &TestDb) -> (std::process::Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("port")
-        .local_addr()
-        .expect("addr")
-        .port();
-    let child = ddci(db)
-        .env("DDCI_CODE_ATTEMPTS_PER_MINUTE", "100000")
-        .args(["serve", "--no-demo", "--bind", &format!("127.0.0.1:{port}")])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("serve");
-    let base = format!("http://127.0.0.1:{port}");
-    let up = (0..200).any(|_| {
-        std::thread::sleep(Duration::from_millis(50));
-        ureq::get(&format!("{base}/healthz")).call().is_ok()
-    });
-    assert!(up, "server started");
-    (child, base)
+fn start_server(db: &TestDb) -> ServerProcess {
+    let mut cmd = ddci(db);
+    cmd.env("DDCI_CODE_ATTEMPTS_PER_MINUTE", "100000")
+        .stderr(std::process::Stdio::null());
+    ServerProcess::start(cmd)
 }
 
 /// Submits codes from `queue` with CLIENTS clients until the queue is empty or the server
@@ -95,7 +79,8 @@ fn round(
     queue: &Arc<Mutex<VecDeque<String>>>,
     kill_after: Option<Duration>,
 ) -> Vec<(String, Outcome)> {
-    let (mut server, base) = start_server(db);
+    let mut server = start_server(db);
+    let base = server.base.clone();
     let results = Arc::new(Mutex::new(Vec::new()));
     let clients: Vec<_> = (0..CLIENTS)
         .map(|_| {
@@ -134,13 +119,12 @@ fn round(
         .collect();
     if let Some(after) = kill_after {
         std::thread::sleep(after);
-        server.kill().expect("SIGKILL");
+        server.child.kill().expect("SIGKILL");
     }
     for c in clients {
         c.join().expect("client");
     }
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let results = results.lock().expect("results").clone();
     results
 }

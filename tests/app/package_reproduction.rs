@@ -2,9 +2,7 @@
 //! from the package (and the packages of the pooled earlier cycles) with METHODOLOGY.md alone.
 //! This file recomputes them with its own plain implementation of §2–§5, reading only CSV.
 
-mod common;
-
-use common::{ddci, TestDb};
+use crate::common::{run_ok, TestDb};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
@@ -39,15 +37,6 @@ fn close(a: Option<f64>, b: Option<f64>, what: &str) {
         (None, None) => {}
         _ => panic!("{what}: {a:?} vs {b:?}"),
     }
-}
-
-fn run(db: &TestDb, args: &[&str]) {
-    let out = ddci(db).args(args).output().expect("runs");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// §2, written from the text.
@@ -103,7 +92,7 @@ impl Package {
 
 fn export(db: &TestDb, year: i32, dir: &Path) -> Package {
     let out = dir.join(format!("p{year}"));
-    run(
+    run_ok(
         db,
         &[
             "export",
@@ -125,7 +114,7 @@ fn export(db: &TestDb, year: i32, dir: &Path) -> Package {
 #[test]
 fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
     let db = TestDb::new();
-    run(
+    run_ok(
         &db,
         &[
             "demo",
@@ -137,7 +126,7 @@ fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
             "1",
         ],
     );
-    run(
+    run_ok(
         &db,
         &[
             "score",
@@ -149,8 +138,8 @@ fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
             "15",
         ],
     );
-    run(&db, &["publish", "--cycle", "2024"]);
-    run(
+    run_ok(&db, &["publish", "--cycle", "2024"]);
+    run_ok(
         &db,
         &[
             "demo",
@@ -162,7 +151,7 @@ fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
             "2",
         ],
     );
-    run(
+    run_ok(
         &db,
         &[
             "score",

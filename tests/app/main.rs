@@ -1,0 +1,22 @@
+//! The integration tests, one module per area, in one crate so that they link once.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod abuse;
+mod admin_pages;
+mod crash;
+mod foundation;
+mod group_commit;
+mod package_reproduction;
+mod paper_import;
+mod results_pages;
+mod schema_drift;
+mod scoring_bootstrap;
+mod scoring_formulas;
+mod scoring_pci_reproduction;
+mod scoring_pipeline;
+mod scoring_properties;
+mod scoring_table;
+mod survey_api;
+mod survey_pages;
