@@ -235,7 +235,7 @@ impl Pool {
     /// Opens (creating the SQLite file and its folder if needed) and migrates the database.
     pub fn connect(url: &DatabaseUrl, size: u32) -> Result<Pool, DbError> {
         let manager = Manager { url: url.clone() };
-        if let DatabaseUrl::Sqlite(path) = url {
+        if let Some(path) = url.sqlite_path() {
             prepare_sqlite_file(path)?;
         }
         // One direct connection first: an unreachable server or an unwritable file gives one
@@ -267,7 +267,7 @@ impl Pool {
     }
 
     pub fn is_sqlite(&self) -> bool {
-        matches!(*self.url, DatabaseUrl::Sqlite(_))
+        self.url.sqlite_path().is_some()
     }
 
     pub fn backend_name(&self) -> &'static str {

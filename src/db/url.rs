@@ -42,6 +42,15 @@ impl DatabaseUrl {
         }
     }
 
+    /// The file, for SQLite.
+    pub fn sqlite_path(&self) -> Option<&std::path::Path> {
+        match self {
+            DatabaseUrl::Sqlite(path) => Some(path),
+            #[cfg(feature = "postgres")]
+            DatabaseUrl::Postgres(_) => None,
+        }
+    }
+
     /// For messages: the SQLite path or the PostgreSQL URL without its password.
     pub fn display(&self) -> String {
         match self {

@@ -77,7 +77,10 @@ fn kind_sheet(
         .iter()
         .filter(|c| c.kind == kind.code)
         .collect();
-    let mut names: Vec<String> = RANKING_COLUMNS.iter().map(|s| s.to_string()).collect();
+    let mut names: Vec<String> = RANKING_COLUMNS
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     names.extend(components.iter().map(|c| c.code.clone()));
     cells.headers(ws, &names)?;
     for (i, s) in ordered(&loaded.result.scores, &kind.code)
@@ -132,7 +135,7 @@ fn indicator_sheet(wb: &mut Workbook, cells: &Cells, loaded: &LoadedRun) -> Resu
         "score",
     ]
     .iter()
-    .map(|s| s.to_string())
+    .map(std::string::ToString::to_string)
     .collect();
     cells.headers(ws, &names)?;
     for (i, s) in loaded.result.indicator_scores.iter().enumerate() {
@@ -165,7 +168,7 @@ fn method_sheet(wb: &mut Workbook, cells: &Cells, loaded: &LoadedRun) -> Result<
         .result
         .pooled_cycles
         .iter()
-        .map(|y| y.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     let lines: Vec<(&str, String)> = vec![
         ("year", loaded.cycle.year.to_string()),

@@ -64,7 +64,7 @@ fn raw_value(aggregate: &str, xs: &[(f64, f64)]) -> f64 {
             let half = total / 2.0;
             let values: BTreeSet<u64> = xs.iter().map(|(x, _)| x.to_bits()).collect();
             let mut values: Vec<f64> = values.into_iter().map(f64::from_bits).collect();
-            values.sort_by(|a, b| a.total_cmp(b));
+            values.sort_by(f64::total_cmp);
             for (k, v) in values.iter().enumerate() {
                 let c: f64 = xs.iter().filter(|(x, _)| x <= v).map(|(_, w)| w).sum();
                 if c >= half * (1.0 - 1e-12) {
@@ -352,7 +352,7 @@ fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
             .filter(|(u, _)| unit_kind[*u] == s["kind"])
             .map(|(_, t)| *t)
             .collect();
-        ts.sort_by(|a, b| a.total_cmp(b));
+        ts.sort_by(f64::total_cmp);
         assert_eq!(s["ranked_units"].parse::<usize>().expect("n"), ts.len());
         let mean = ts.iter().sum::<f64>() / ts.len() as f64;
         let median = if ts.len() % 2 == 1 {

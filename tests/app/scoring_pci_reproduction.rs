@@ -24,7 +24,7 @@ fn data_file() -> Option<PathBuf> {
     let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../shared")
         .join(FILE);
-    let from_env = std::env::var_os("DDCI_SHARED_DIR").map(|d| PathBuf::from(d).join(FILE));
+    let from_env = ddci::config::var("DDCI_SHARED_DIR").map(|d| PathBuf::from(d).join(FILE));
     [Some(beside), from_env]
         .into_iter()
         .flatten()
@@ -38,7 +38,7 @@ type Table = (Vec<String>, BTreeMap<u32, Vec<Official>>);
 /// (`CI=true`) where its absence is a failure.
 fn official() -> Option<Table> {
     let Some(path) = data_file() else {
-        let on_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        let on_ci = ddci::config::var("CI").is_some_and(|v| v == "true");
         assert!(
             !on_ci,
             "{FILE} not found beside the crate nor under $DDCI_SHARED_DIR"

@@ -165,6 +165,8 @@ fn concurrent_submissions_with_one_code_store_exactly_one_response() {
     let server = TestServer::start(pool.clone());
     let payload = body(&codes[0]).to_string();
     let statuses: Vec<u16> = std::thread::scope(|s| {
+        // All eight are spawned before any is joined, so that they race.
+        #[allow(clippy::needless_collect)]
         let handles: Vec<_> = (0..8)
             .map(|_| s.spawn(|| post(&server, PATH, &payload).0))
             .collect();

@@ -34,7 +34,7 @@ impl<'a> Browser<'a> {
         self.set_cookies = response
             .all("set-cookie")
             .iter()
-            .map(|c| c.to_string())
+            .map(std::string::ToString::to_string)
             .collect();
         for c in response.all("set-cookie") {
             let pair = c.split(';').next().unwrap_or_default();

@@ -24,7 +24,7 @@ impl TestDb {
     pub fn new() -> TestDb {
         let dir = tempfile::tempdir().expect("temporary folder");
         #[cfg(feature = "postgres")]
-        if let Ok(base) = std::env::var("DDCI_TEST_DATABASE_URL") {
+        if let Some(base) = ddci::config::var("DDCI_TEST_DATABASE_URL") {
             return TestDb::postgres(base, dir);
         }
         let path = dir.path().join("ddci.sqlite3");
