@@ -131,6 +131,7 @@ fn csrf_field(form: &[(String, String)]) -> Option<&str> {
         .map(|(_, v)| v.as_str())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn profile(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -147,6 +148,7 @@ pub async fn profile(
     )?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn save_profile(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -171,6 +173,7 @@ pub async fn save_profile(
     )?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn block(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -190,6 +193,7 @@ pub async fn block(
     )?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn save_block(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -224,6 +228,7 @@ pub async fn save_block(
     )?)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn review(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -255,6 +260,7 @@ fn checked(r: &Respondent) -> Result<NewResponse, Vec<submission::FieldError>> {
 
 /// Stores the questionnaire exactly once, through the same committer, transaction and
 /// constraint as the API; the thank-you page is sent only once it is committed.
+#[tracing::instrument(skip_all)]
 pub async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -17,7 +17,7 @@ pub fn page(
     let (token, csrf_cookie) = csrf::token(req);
     let mut context = json!({
         "lang": lang,
-        "other_lang": if lang == "vi" { "en" } else { "vi" },
+        "other_lang": crate::locale::pick(lang, "en", "vi"),
         "csrf_token": token,
     });
     if let (Some(ctx), Value::Object(extra)) = (context.as_object_mut(), data) {

@@ -62,6 +62,7 @@ fn run_data(
     })))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn run(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -97,6 +98,7 @@ fn comments_data(state: &AppState, year: i32, lang: &str) -> Result<Option<Value
     Ok(Some(json!({"year": year, "comments": comments})))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn comments(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -110,6 +112,7 @@ pub async fn comments(
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn audit(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -131,6 +134,7 @@ pub async fn audit(
     )
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn users(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -156,6 +160,7 @@ pub struct NewUserForm {
     role: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create_user(
     state: web::Data<AppState>,
     req: HttpRequest,
