@@ -226,6 +226,52 @@ fn the_landing_page_and_health_check_answer_over_http() {
 }
 
 #[test]
+fn a_failing_page_is_a_page_of_the_site_in_the_visitors_language_and_the_api_stays_json() {
+    use diesel::RunQueryDsl;
+    let db = TestDb::new();
+    let pool = seeded(&db);
+    ddci::startup::fill_demo(&pool, 2025, 10, 7).expect("demo");
+    let server = TestServer::start(pool.clone());
+    // The landing page reads the cycles: without their table it fails inside the handler.
+    let mut conn = pool.get().expect("conn");
+    diesel::sql_query("ALTER TABLE cycles RENAME TO cycles_gone")
+        .execute(&mut *conn)
+        .expect("rename");
+    for (lang, text) in [
+        ("vi", "Hệ thống đang gặp sự cố"),
+        ("en", "The service has a problem"),
+    ] {
+        let answer = ureq::get(&server.url(&format!("/?lang={lang}"))).call();
+        let Err(ureq::Error::Status(500, page)) = answer else {
+            panic!("a 500 was expected, got {answer:?}");
+        };
+        assert_eq!(
+            page.content_type(),
+            "text/html",
+            "the apology is a page, not plain text"
+        );
+        let html = page.into_string().expect("html");
+        assert!(html.contains(&format!("<html lang=\"{lang}\"")), "{html}");
+        assert!(
+            html.contains("class=\"brand\""),
+            "with the site's header: {html}"
+        );
+        assert!(html.contains(text), "{html}");
+        assert!(
+            !html.contains("cycles"),
+            "never the program's words: {html}"
+        );
+    }
+    let api = ureq::post(&server.url("/api/v1/cycles/2025/responses"))
+        .set("content-type", "application/json")
+        .send_string(r#"{"code": "AAAA-AAAA-AAAA-AAAA", "evaluations": []}"#);
+    let Err(ureq::Error::Status(500, answer)) = api else {
+        panic!("a 500 was expected, got {api:?}");
+    };
+    assert_eq!(answer.content_type(), "application/json");
+}
+
+#[test]
 fn demo_fills_a_cycle_with_businesses_that_rate_departments_and_their_district() {
     let db = TestDb::new();
     run_ok(
