@@ -98,6 +98,11 @@ fn database_url() -> Result<DatabaseUrl, UrlError> {
     }
 }
 
+/// `RUST_LOG`, read before the other settings so that their errors are logged too.
+pub fn log_filter() -> Option<String> {
+    std::env::var("RUST_LOG").ok()
+}
+
 /// A variable the tests and benchmarks read for themselves (e.g. `DDCI_TEST_DATABASE_URL`),
 /// so that the environment is still read in this one file.
 pub fn var(name: &str) -> Option<String> {

@@ -11,7 +11,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> std::process::ExitCode {
     let cli = ddci::cli::Cli::parse();
-    ddci::telemetry::init();
+    ddci::telemetry::init(ddci::config::log_filter().as_deref());
     match ddci::cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -37,6 +37,9 @@ forbidden-title = Invalid request
 forbidden-text = The page has expired or the form is not valid. Please reopen the page and send it again.
 server-error-title = The service has a problem
 server-error-text = Sorry, this page cannot be shown right now. Answers you have already sent are not lost. Please try again in a few minutes.
+not-found-title = Page not found
+not-found-text = This address does not exist on the DDCI Lạng Sơn site. The link may be mistyped, or the page may have moved.
+back-home = Back to the home page
 
 profile-title = About your business
 profile-heading = About your business
@@ -92,6 +95,7 @@ results-title = DDCI results
 results-year = DDCI results { $year }
 results-none = No survey cycle has published results yet.
 results-not-published = The results of this survey cycle have not been published.
+results-unknown-unit = This survey cycle has no unit with that code.
 results-intro = Totals on a 100-point scale with their 90% intervals. Units with fewer than { $min } evaluations are not ranked.
 results-download-csv = Download the ranking (CSV)
 results-download-package = Download the open data package (ZIP)

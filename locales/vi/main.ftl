@@ -37,6 +37,9 @@ forbidden-title = Yêu cầu không hợp lệ
 forbidden-text = Trang đã hết hạn hoặc biểu mẫu không hợp lệ. Xin mở lại trang và gửi lại.
 server-error-title = Hệ thống đang gặp sự cố
 server-error-text = Xin lỗi, trang này chưa hiển thị được. Câu trả lời bạn đã gửi không bị mất. Xin thử lại sau ít phút.
+not-found-title = Không tìm thấy trang
+not-found-text = Địa chỉ này không có trên trang DDCI Lạng Sơn. Có thể đường dẫn đã gõ sai hoặc trang đã được chuyển.
+back-home = Về trang chủ
 
 profile-title = Thông tin doanh nghiệp
 profile-heading = Thông tin chung về doanh nghiệp
@@ -92,6 +95,7 @@ results-title = Kết quả DDCI
 results-year = Kết quả DDCI năm { $year }
 results-none = Chưa có kỳ khảo sát nào được công bố kết quả.
 results-not-published = Kết quả của kỳ khảo sát này chưa được công bố.
+results-unknown-unit = Kỳ khảo sát này không có đơn vị nào với mã đó.
 results-intro = Điểm tổng hợp trên thang 100, kèm khoảng tin cậy 90%. Đơn vị có dưới { $min } lượt đánh giá không được xếp hạng.
 results-download-csv = Tải bảng xếp hạng (CSV)
 results-download-package = Tải gói dữ liệu mở (ZIP)

@@ -50,7 +50,10 @@ impl Table {
         let mut rows = Vec::new();
         for record in reader.records() {
             let record = record.map_err(|e| csv_error(file, 0, &e))?;
-            let line = record.position().map_or(0, csv::Position::line);
+            // The csv crate's line counter disagrees with editors on CRLF files and after blank
+            // lines; the record's byte offset gives the physical line a person sees.
+            let offset = record.position().map_or(0, csv::Position::byte);
+            let line = physical_line(text.as_bytes(), offset);
             rows.push((line, record));
         }
         Ok(Table {
@@ -93,6 +96,19 @@ fn header_columns(
         return Err(header_error(file, missing, "missing column"));
     }
     Ok(columns)
+}
+
+/// The physical line (1-based, as an editor numbers it) on which the record starting at byte
+/// `offset` stands. The csv crate's own count ignores blank lines, and its offset points at the
+/// blank lines skipped before the record.
+pub fn physical_line(bytes: &[u8], offset: u64) -> u64 {
+    let mut at = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
+        at += 1;
+    }
+    1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 fn header_error(file: &str, column: &str, message: &str) -> CsvError {

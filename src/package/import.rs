@@ -289,6 +289,24 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_physical_lines_in_a_crlf_file_with_blank_lines() {
+        // Excel on Windows writes CRLF. Header on line 1, 54 good rows on lines 2–55, a blank
+        // line 56, and the bad row on line 57.
+        let ids: Vec<String> = (1..=60).map(|k| format!("P{k}")).collect();
+        let responses = format!("response_id\r\n{}\r\n", ids.join("\r\n"));
+        let mut answers = String::from("response_id,unit_code,indicator_code,value\r\n");
+        for id in &ids[..54] {
+            answers.push_str(&format!("{id},DEP_KHDT,DEP_TR01,4\r\n"));
+        }
+        answers.push_str("\r\nP55,DEP_NOPE,DEP_TR01,4\r\n");
+        let err = import(&responses, &answers).expect_err("unknown unit");
+        assert!(
+            err.starts_with("answers.csv, line 57, column `unit_code`"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn paper_responses_carry_channel_date_and_declined_profile_answers() {
         let a = "response_id,unit_code,indicator_code,value\nP2,DEP_KHDT,DEP_TR01,\n";
         let batch = import(R, a).expect("valid");

@@ -1,8 +1,10 @@
 //! METHODOLOGY.md §6 reliability: Cronbach's α per component with at least two likert5
-//! indicators, unweighted, over every evaluation of the kind (ranked unit or not) that answered
-//! all of them.
+//! indicators, unweighted, over every evaluation of a unit of the kind with at least 5
+//! evaluations (ranked or not) that answered all of them. A `lower_better` item is
+//! reverse-keyed (6 − x) first: components mix positively and negatively worded statements,
+//! and α assumes every item points the same way.
 
-use super::model::{Catalog, QuestionType};
+use super::model::{Catalog, Direction, QuestionType};
 use super::prepare::{KindPlan, Plan};
 use super::result::Reliability;
 
@@ -114,6 +116,17 @@ fn eligible_components(catalog: &Catalog, kind: &KindPlan) -> Vec<(usize, Vec<us
     likert.collect()
 }
 
+/// Units with fewer evaluations publish their count only (§3), so their answers stay out of α.
+const MIN_EVALUATIONS: usize = 5;
+
+/// A likert5 answer as α reads it: `lower_better` items reverse-keyed.
+fn keyed(direction: Direction, x: f64) -> f64 {
+    match direction {
+        Direction::HigherBetter => x,
+        Direction::LowerBetter => 6.0 - x,
+    }
+}
+
 /// One pass over the kind's evaluations: each is spread into a dense row of answers by local
 /// indicator, then every eligible component whose items are all answered takes its row.
 fn kind_sums(kind: &KindPlan, plan: &Plan, eligible: &[(usize, Vec<usize>)]) -> Vec<AlphaSums> {
@@ -126,12 +139,20 @@ fn kind_sums(kind: &KindPlan, plan: &Plan, eligible: &[(usize, Vec<usize>)]) -> 
     }
     let mut dense: Vec<Option<f64>> = vec![None; kind.indicators.len()];
     let mut row = Vec::new();
-    for (_, answers) in kind.units.iter().flat_map(|&u| plan.evals[u].iter()) {
+    let units = kind
+        .units
+        .iter()
+        .filter(|&&u| plan.evals[u].evals.len() >= MIN_EVALUATIONS);
+    for (_, answers) in units.flat_map(|&u| plan.evals[u].iter()) {
         spread(answers, &mut dense, true);
         for ((_, items), s) in eligible.iter().zip(&mut sums) {
             // An incomplete row comes out shorter than `items`, and `add` skips it.
             row.clear();
-            row.extend(items.iter().map_while(|&i| dense[i]));
+            row.extend(
+                items
+                    .iter()
+                    .map_while(|&i| dense[i].map(|x| keyed(kind.direction[i], x))),
+            );
             s.add(&row);
         }
         spread(answers, &mut dense, false);

@@ -70,7 +70,7 @@ pub enum TableError {
 /// A CSV record with its physical line.
 pub(crate) type Line = (u64, Vec<String>);
 
-/// All records of a file with their physical line (see `physical_line`).
+/// All records of a file with their physical line (see `catalog::table::physical_line`).
 pub(crate) fn records(mut input: impl Read, file: &'static str) -> Result<Vec<Line>, TableError> {
     let mut bytes = Vec::new();
     let read = input.read_to_end(&mut bytes);
@@ -86,22 +86,13 @@ pub(crate) fn records(mut input: impl Read, file: &'static str) -> Result<Vec<Li
     let mut lines = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|source| TableError::Read { file, source })?;
-        let line = physical_line(&bytes, record.position().map_or(0, csv::Position::byte));
+        let line = crate::catalog::table::physical_line(
+            &bytes,
+            record.position().map_or(0, csv::Position::byte),
+        );
         lines.push((line, record.iter().map(str::to_string).collect()));
     }
     Ok(lines)
-}
-
-/// The line on which the record starting at byte `offset` stands. The csv crate's own count
-/// ignores blank lines, and its offset points at the blank lines skipped before the record.
-fn physical_line(bytes: &[u8], offset: u64) -> u64 {
-    let mut at = usize::try_from(offset)
-        .unwrap_or(usize::MAX)
-        .min(bytes.len());
-    while at < bytes.len() && matches!(bytes[at], b'\n' | b'\r') {
-        at += 1;
-    }
-    1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// Header and data lines, every data line with as many cells as the header; the header is

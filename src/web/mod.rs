@@ -102,47 +102,53 @@ fn client_ip(req: &actix_web::HttpRequest) -> std::net::IpAddr {
         .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip())
 }
 
+/// GET, and HEAD for the same page (link checkers and monitors ask HEAD; the server sends the
+/// headers without the body).
+fn get() -> actix_web::Route {
+    use actix_web::guard;
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
 /// Every route of the application.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // A block's form with a long Vietnamese comment, percent-encoded, passes the default 16 KB.
     cfg.app_data(web::FormConfig::default().limit(256 * 1024))
-        .route("/", web::get().to(pages::landing))
-        .route("/healthz", web::get().to(pages::healthz))
-        .route("/static/style.css", web::get().to(pages::stylesheet))
-        .route("/results", web::get().to(results::index))
-        .route("/method", web::get().to(results::method))
-        .route("/results/{year}", web::get().to(results::ranking))
-        .route("/results/{year}/pci", web::get().to(results::pci))
-        .route(
-            "/results/{year}/ket-qua.xlsx",
-            web::get().to(results::workbook),
-        )
+        .app_data(web::PathConfig::default().error_handler(pages::bad_path))
+        .default_service(web::to(pages::not_found))
+        .route("/", get().to(pages::landing))
+        .route("/healthz", get().to(pages::healthz))
+        .route("/static/style.css", get().to(pages::stylesheet))
+        .route("/results", get().to(results::index))
+        .route("/method", get().to(results::method))
+        .route("/results/{year}", get().to(results::ranking))
+        .route("/results/{year}/pci", get().to(results::pci))
+        .route("/results/{year}/ket-qua.xlsx", get().to(results::workbook))
         .route(
             "/results/{year}/don-vi/{unit}",
-            web::get().to(results::scorecard),
+            get().to(results::scorecard),
         )
         .route(
             "/results/{year}/xep-hang.csv",
-            web::get().to(results::ranking_csv),
+            get().to(results::ranking_csv),
         )
         .route(
             "/results/{year}/du-lieu.zip",
-            web::get().to(results::package_zip),
+            get().to(results::package_zip),
         )
         .configure(admin::routes)
-        .route("/survey", web::get().to(survey::entry))
+        .route("/survey", get().to(survey::entry))
         .route("/survey", web::post().to(survey::start))
-        .route("/survey/profile", web::get().to(questionnaire::profile))
+        .route("/survey/profile", get().to(questionnaire::profile))
         .route(
             "/survey/profile",
             web::post().to(questionnaire::save_profile),
         )
-        .route("/survey/unit/{code}", web::get().to(questionnaire::block))
+        .route("/survey/unit/{code}", get().to(questionnaire::block))
         .route(
             "/survey/unit/{code}",
             web::post().to(questionnaire::save_block),
         )
-        .route("/survey/review", web::get().to(questionnaire::review))
+        .route("/survey/review", get().to(questionnaire::review))
         .route("/survey/submit", web::post().to(questionnaire::submit))
         .service(
             web::scope("/api/v1")

@@ -61,6 +61,42 @@ pub fn server_error_page<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorH
     ))
 }
 
+/// Every address the site does not have: a page of the site, in the visitor's language.
+#[tracing::instrument(skip_all)]
+pub async fn not_found(
+    state: web::Data<AppState>,
+    req: actix_web::HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    not_found_page(&state, &req)
+}
+
+pub(super) fn not_found_page(
+    state: &AppState,
+    req: &actix_web::HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let data = json!({"title_key": "not-found-title", "text_key": "not-found-text", "home": true});
+    Ok(super::render::page(
+        state,
+        req,
+        StatusCode::NOT_FOUND,
+        "message",
+        data,
+    )?)
+}
+
+/// A path segment that cannot be what the route expects (`/results/abc`) is an address the
+/// site does not have: the same 404 page, never the parser's words.
+pub fn bad_path(
+    err: actix_web::error::PathError,
+    req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    let page = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|state| not_found_page(state, req).ok())
+        .unwrap_or_else(|| HttpResponse::NotFound().finish());
+    actix_web::error::InternalError::from_response(err, page).into()
+}
+
 #[derive(Serialize)]
 struct CycleView {
     year: i32,

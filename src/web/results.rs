@@ -60,7 +60,16 @@ async fn visible(
 }
 
 fn not_found(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, PageError> {
-    let data = json!({"title_key": "results-title", "text_key": "results-not-published"});
+    not_found_saying(state, req, "results-not-published")
+}
+
+/// 404 with the reason in the visitor's language.
+fn not_found_saying(
+    state: &AppState,
+    req: &HttpRequest,
+    text_key: &str,
+) -> Result<HttpResponse, PageError> {
+    let data = json!({"title_key": "results-title", "text_key": text_key});
     Ok(render::page(
         state,
         req,
@@ -172,7 +181,8 @@ pub async fn scorecard(
         return not_found(&state, &req);
     };
     if !v.loaded.result.scores.iter().any(|s| s.unit_code == unit) {
-        return not_found(&state, &req);
+        // The year is there; the unit is not one of its units.
+        return not_found_saying(&state, &req, "results-unknown-unit");
     }
     let (s, loaded) = (state.clone(), v.loaded.clone());
     let years = web::block(move || years_of(&s, &loaded)).await??;

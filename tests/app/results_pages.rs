@@ -188,3 +188,42 @@ fn the_open_data_package_downloads_as_a_zip_of_the_published_run() {
     assert_eq!(json["ddci"]["status"], "published");
     assert_eq!(json["ddci"]["bootstrap"]["replicates"], 20);
 }
+
+#[test]
+fn addresses_the_site_does_not_have_are_404_pages_of_the_site_and_head_answers() {
+    let db = TestDb::new();
+    cycles(&db);
+    let server = TestServer::start(db.pool());
+    let cases = [
+        ("/khong-co", "Không tìm thấy trang"),
+        ("/results/abc", "Không tìm thấy trang"),
+        (
+            "/results/2025/don-vi/KHONG_CO",
+            "không có đơn vị nào với mã đó",
+        ),
+        ("/khong-co?lang=en", "Page not found"),
+        (
+            "/results/2025/don-vi/NOPE?lang=en",
+            "no unit with that code",
+        ),
+    ];
+    for (path, text) in cases {
+        let (status, content_type, _, body) = get(&server, path);
+        let html = String::from_utf8(body).expect("utf-8");
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(
+            content_type.as_deref(),
+            Some("text/html; charset=utf-8"),
+            "{path}"
+        );
+        assert!(
+            html.contains("class=\"brand\""),
+            "{path}: the site's layout"
+        );
+        assert!(html.contains(text), "{path}: {html}");
+        assert!(!html.contains("parse"), "{path}: never the parser's words");
+    }
+    let head = ureq::head(&server.url("/")).call().expect("HEAD / answers");
+    assert_eq!(head.status(), 200);
+    assert_eq!(head.into_string().expect("empty"), "");
+}

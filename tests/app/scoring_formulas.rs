@@ -594,19 +594,36 @@ fn cronbach_alpha_matches_a_hand_computation() {
     assert_eq!(cronbach_alpha(&[vec![1., 5.]]), None);
 }
 
+/// c1: i1 (higher_better) and i2 (`second`), likert5 means.
+fn one_scale(units: &[&str], second: Direction) -> Catalog {
+    let units: Vec<(&str, &str)> = units.iter().map(|u| (*u, "department")).collect();
+    catalog(
+        &units,
+        &[("c1", "department", 1.0)],
+        &[
+            ("i1", "c1", Likert5, Aggregate::Mean, HB, 1.0),
+            ("i2", "c1", Likert5, Aggregate::Mean, second, 1.0),
+        ],
+    )
+}
+
 #[test]
-fn reliability_uses_complete_evaluations_of_all_units_of_the_kind() {
-    let c = two_components(&["A", "B"]);
+fn reliability_uses_complete_evaluations_of_units_with_at_least_five() {
+    let c = one_scale(&["A", "B"], HB);
     let e = vec![
         ev(&c, 1, "A", &[("i1", 1.), ("i2", 2.)]),
-        ev(&c, 2, "A", &[("i1", 2.), ("i2", 3.), ("i3", 4.)]),
-        ev(&c, 3, "B", &[("i1", 3.), ("i2", 3.)]),
-        ev(&c, 4, "B", &[("i1", 4.), ("i2", 5.)]),
-        ev(&c, 5, "B", &[("i1", 5.)]), // incomplete for c1: left out
+        ev(&c, 2, "A", &[("i1", 2.), ("i2", 3.)]),
+        ev(&c, 3, "A", &[("i1", 3.), ("i2", 3.)]),
+        ev(&c, 4, "A", &[("i1", 4.), ("i2", 5.)]),
+        ev(&c, 5, "A", &[("i1", 5.)]), // incomplete: left out, but A has 5 evaluations
+        // B has 2 evaluations (§3: count only), so its rows stay out; with them the row sums
+        // would be 3, 5, 6, 9, 6, 6 and α would change.
+        ev(&c, 6, "B", &[("i1", 5.), ("i2", 1.)]),
+        ev(&c, 7, "B", &[("i1", 1.), ("i2", 5.)]),
     ];
-    // min_responses 30: nobody is ranked, reliability still uses every evaluation.
+    // min_responses 30: nobody is ranked, reliability still uses A's evaluations.
     let r = score(&c, &e, &config(30), 2024, &[]);
-    // c1's rows are the matrix of the test above → α = 0.96 with n = 4; c2 has one indicator.
+    // A's complete rows are the matrix of the test above → α = 0.96 with n = 4.
     assert_eq!(r.reliability.len(), 1);
     let rel = &r.reliability[0];
     assert_eq!(
@@ -614,6 +631,34 @@ fn reliability_uses_complete_evaluations_of_all_units_of_the_kind() {
         ("department", "c1", 4)
     );
     close(rel.alpha, 0.96, EPS);
+}
+
+#[test]
+fn a_lower_better_item_is_reverse_keyed_before_alpha() {
+    // i2 is worded the other way: its answers 4, 3, 3, 1 read as 6 − x = 2, 3, 3, 5, which
+    // with i1 = 1, 2, 3, 4 is the matrix of the hand computation above: α = 0.96. Read as
+    // given, the row sums 5, 5, 6, 5 barely vary and α would be negative.
+    let c = one_scale(&["A"], LB);
+    let answers = [(1., 4.), (2., 3.), (3., 3.), (4., 1.), (3., 3.)];
+    let e: Vec<Evaluation> = answers
+        .iter()
+        .zip(1..)
+        .map(|((x1, x2), id)| ev(&c, id, "A", &[("i1", *x1), ("i2", *x2)]))
+        .collect();
+    let r = score(&c, &e, &config(30), 2024, &[]);
+    // The fifth row (3, 3 → 3, 3) joins the four: items 1,2,3,4,3 and 2,3,3,5,3; row sums
+    // 3,5,6,9,6. var₁ = 5.2/4, var₂ = 4.8/4, var(sum) = 18.8/4:
+    // α = 2·(1 − (5.2 + 4.8)/18.8) = 0.936170…
+    let rel = &r.reliability[0];
+    assert_eq!(rel.n, 5);
+    close(rel.alpha, 2.0 * (1.0 - 10.0 / 18.8), EPS);
+    assert!(cronbach_alpha(
+        &answers
+            .iter()
+            .map(|(a, b)| vec![*a, *b])
+            .collect::<Vec<_>>()
+    )
+    .is_none_or(|raw| raw < 0.5));
 }
 
 // ---------------------------------------------------------------- groups, empty input, NaN
