@@ -50,6 +50,13 @@ pub fn normalize(input: &str) -> Option<String> {
     (out.len() == CHARS).then_some(out)
 }
 
+/// A canonical code as people read it: groups of four joined by dashes.
+pub fn format_normalized(canonical: &str) -> String {
+    let chars: Vec<char> = canonical.chars().collect();
+    let groups: Vec<String> = chars.chunks(4).map(|g| g.iter().collect()).collect();
+    groups.join("-")
+}
+
 /// What the database keeps: the SHA-256 of the canonical code. With 80 random bits a code
 /// cannot be found from its hash.
 pub fn hash(canonical: &str) -> String {
@@ -58,6 +65,13 @@ pub fn hash(canonical: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_normalized_code_reads_in_groups_of_four() {
+        let code = super::generate();
+        let canonical = super::normalize(&code.to_lowercase()).expect("a code");
+        assert_eq!(super::format_normalized(&canonical), code);
+    }
+
     use super::*;
 
     #[test]

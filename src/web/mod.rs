@@ -149,6 +149,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::post().to(questionnaire::save_block),
         )
         .route("/survey/review", get().to(questionnaire::review))
+        .route("/survey/thanks", get().to(questionnaire::thanks))
         .route("/survey/submit", web::post().to(questionnaire::submit))
         .service(
             web::scope("/api/v1")

@@ -278,19 +278,41 @@ pub async fn submit(
     };
     let ids = r.catalog.ids.clone();
     let outcome = state.committer.submit(r.invitation, ids, response).await;
-    let data = match outcome {
-        Ok(()) => {
-            json!({"title_key": "thanks-title", "text_key": "thanks-text", "receipt": codes::generate()})
-        }
+    let mut page = match outcome {
+        // The thanks are their own address: a reload or a language switch thanks again
+        // instead of posting the form a second time.
+        Ok(()) => redirect(&format!("/survey/thanks?receipt={}", codes::generate())),
         Err(db::invitations::SubmitError::AlreadySubmitted) => {
-            json!({"title_key": "survey-title", "text_key": "error-code-used"})
+            let data = json!({"title_key": "survey-title", "text_key": "error-code-used"});
+            render::page(&state, &req, StatusCode::OK, "message", data)?
         }
         Err(e) => return Err(PageError::Submit(e.to_string())),
     };
-    let mut page = render::page(&state, &req, StatusCode::OK, "message", data)?;
     page.add_cookie(&session::end())
         .map_err(|e| PageError::Submit(e.to_string()))?;
     Ok(page)
+}
+
+#[derive(serde::Deserialize)]
+pub struct ThanksQuery {
+    receipt: Option<String>,
+}
+
+/// The page after a submission, in either language, on every reload. The receipt is a fresh
+/// random code, not linked to the answers: it only lets a business say "we sent it".
+#[tracing::instrument(skip_all)]
+pub async fn thanks(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<ThanksQuery>,
+) -> Result<HttpResponse, PageError> {
+    let receipt = query.receipt.as_deref().and_then(codes::normalize);
+    let data = json!({
+        "title_key": "thanks-title", "text_key": "thanks-text",
+        "receipt": receipt.map(|r| codes::format_normalized(&r)),
+        "thanks_next": true,
+    });
+    Ok(render::page(&state, &req, StatusCode::OK, "message", data)?)
 }
 
 fn field_error(errors: &[submission::FieldError], field: &str) -> Value {

@@ -18,6 +18,7 @@ pub fn page(
     let mut context = json!({
         "lang": lang,
         "other_lang": crate::locale::pick(lang, "en", "vi"),
+        "switch_href": switch_href(req, crate::locale::pick(lang, "en", "vi")),
         "csrf_token": token,
     });
     if let (Some(ctx), Value::Object(extra)) = (context.as_object_mut(), data) {
@@ -31,4 +32,15 @@ pub fn page(
         answer.cookie(cookie);
     }
     Ok(answer.body(body))
+}
+
+/// The same page in `other` language: the query string keeps its other parameters (a code
+/// being typed, a sort order, a receipt).
+fn switch_href(req: &HttpRequest, other: &str) -> String {
+    let mut pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    pairs.retain(|(k, _)| k != "lang");
+    pairs.push(("lang".into(), other.into()));
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_else(|_| format!("lang={other}"));
+    format!("?{query}")
 }

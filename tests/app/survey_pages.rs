@@ -266,9 +266,32 @@ fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
     let (_, _, html) = laptop.get("/survey/review");
     assert!(html.contains("action=\"/survey/submit\""));
 
-    let (status, _, html) = laptop.post("/survey/submit", &[]);
-    assert_eq!(status, 200, "{html}");
-    assert!(html.contains("Phiếu của doanh nghiệp đã được ghi nhận"));
+    let (status, thanks, _) = laptop.post("/survey/submit", &[]);
+    assert_eq!(
+        status, 303,
+        "the submission answers with the thank-you address"
+    );
+    assert!(thanks.starts_with("/survey/thanks?receipt="), "{thanks}");
+    for _reload in 0..2 {
+        let (status, _, html) = laptop.get(&thanks);
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("Phiếu của doanh nghiệp đã được ghi nhận"));
+        assert!(html.contains("Mã xác nhận"), "with its receipt: {html}");
+    }
+    let (status, _, html) = laptop.get(&format!("{thanks}&lang=en"));
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Your questionnaire has been recorded"),
+        "{html}"
+    );
+    // Handlebars writes `=` in attributes as `&#x3D;`, which a browser reads back as `=`.
+    let receipt = thanks.trim_start_matches("/survey/thanks?receipt=");
+    assert!(
+        html.contains(&format!(
+            "class=\"lang\" href=\"?receipt&#x3D;{receipt}&amp;lang&#x3D;vi\""
+        )),
+        "the language switch keeps the receipt: {html}"
+    );
     let (status, _, _) = phone.post("/survey/submit", &[]);
     assert_eq!(
         status, 401,

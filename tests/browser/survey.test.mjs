@@ -73,8 +73,11 @@ test("a business answers the survey on a phone-sized browser, accessibly, exactl
     await checkPage(page, "review");
     assert.match(await page.textContent("main"), /<b>Thủ tục nhanh<\/b>/, "the comment shows as text");
     await page.getByRole("button", { name: "Gửi phiếu" }).click();
+    await page.waitForURL(/\/survey\/thanks\?receipt=/);
     await checkPage(page, "thank you");
     assert.match(await page.textContent("main"), /Phiếu của doanh nghiệp đã được ghi nhận/);
+    await page.reload();
+    assert.match(await page.textContent("main"), /Phiếu của doanh nghiệp đã được ghi nhận/, "a reload thanks again");
 
     // A second submission with the same code is refused.
     await page.goto(`${base}/survey`);
