@@ -120,7 +120,8 @@ fn read_codes(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
     let column = reader
         .headers()?
         .iter()
-        .position(|h| h == "code")
+        // `ddci invite` starts the file with a byte order mark, for Excel.
+        .position(|h| h.trim_start_matches('\u{feff}') == "code")
         .unwrap_or(0);
     let mut codes = Vec::new();
     for (i, row) in reader.records().enumerate() {

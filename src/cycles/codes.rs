@@ -35,9 +35,11 @@ pub fn store_codes(
     Ok(())
 }
 
-/// The codes file for the mail merge: `code,label,link`, labels spreadsheet-safe.
+/// The codes file for the mail merge: `code,label,link`, labels spreadsheet-safe. It starts
+/// with a UTF-8 byte order mark: without it Excel on Windows reads the file in the system's
+/// code page, and labels like "Công ty TNHH Hoàng Long" come out garbled.
 pub fn codes_csv(public_url: &str, issued: &[(String, Option<String>)]) -> anyhow::Result<Vec<u8>> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     w.write_record(["code", "label", "link"])?;
     for (code, label) in issued {
         let link = format!("{public_url}/survey?code={code}");
