@@ -78,6 +78,8 @@ fn unit_score(unit: &str, kind: &str, ranked: bool) -> UnitScore {
         rank_ci_high: ranked.then_some(2),
         total_change: ranked.then_some(-1.5),
         rank_change: ranked.then_some(-1),
+        change_basis: None,
+        count_only: false,
         missing_components: if ranked {
             vec!["DEPC_TIME_COSTS".into(), "DEPC_DYNAMISM".into()]
         } else {
@@ -99,6 +101,11 @@ fn result() -> ScoringResult {
             pool_min: Some(0.0),
             pool_max: Some(100.0),
             score: Some(5.5),
+            weight_sum: Some(30.0),
+            weight_sq_sum: Some(30.0),
+            within_ss: Some(2.7),
+            estimate: Some(0.1),
+            shrinkage: None,
         }],
         component_scores: vec![ComponentScore {
             unit_code: "DEP_KHDT".into(),
@@ -121,6 +128,7 @@ fn result() -> ScoringResult {
             n: 12,
             alpha: None,
         }],
+        shrinkage: vec![],
         pooled_cycles: vec![2023],
         warnings: vec![],
     }

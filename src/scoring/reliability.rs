@@ -1,8 +1,8 @@
 //! METHODOLOGY.md §6 reliability: Cronbach's α per component with at least two likert5
-//! indicators, unweighted, over every evaluation of the kind (ranked unit or not) that answered
-//! all of them.
+//! indicators, unweighted, over every evaluation of the kind's units with n_u ≥ 5 (ranked or
+//! not) that answered all of them.
 
-use super::model::{Catalog, QuestionType};
+use super::model::{Catalog, QuestionType, COUNT_ONLY_BELOW};
 use super::prepare::{KindPlan, Plan};
 use super::result::Reliability;
 
@@ -126,7 +126,9 @@ fn kind_sums(kind: &KindPlan, plan: &Plan, eligible: &[(usize, Vec<usize>)]) -> 
     }
     let mut dense: Vec<Option<f64>> = vec![None; kind.indicators.len()];
     let mut row = Vec::new();
-    for (_, answers) in kind.units.iter().flat_map(|&u| plan.evals[u].iter()) {
+    // Units with n_u < 5 publish their count only and take no part (§3, §6).
+    let units = (kind.units.iter()).filter(|&&u| plan.units[u].n_evals() >= COUNT_ONLY_BELOW as usize);
+    for (_, answers) in units.flat_map(|&u| plan.evals[u].iter()) {
         spread(answers, &mut dense, true);
         for ((_, items), s) in eligible.iter().zip(&mut sums) {
             // An incomplete row comes out shorter than `items`, and `add` skips it.
