@@ -1,8 +1,9 @@
 //! METHODOLOGY.md §6 bootstrap, reproducible on any machine and any number of threads.
 //!
 //! Replicate r (0-based) uses `ChaCha8Rng::seed_from_u64(seed)` switched to stream r. It visits
-//! the ranked units in ascending byte order of their codes (so reordering the catalog changes
-//! nothing) and, for each, draws n_u positions into the unit's evaluation order (see `evals`)
+//! the ranked units — and, in a shrunk kind, every unit with n_u ≥ 5 (§8) — in ascending byte
+//! order of their codes (so reordering the catalog changes nothing) and, for each, draws n_u
+//! positions into the unit's evaluation order (see `evals`)
 //! with `draw_below`. Replicates run in parallel, but each depends only on (data, seed, r) and
 //! lands in its own slot, so the result is the same whatever rayon does.
 
@@ -186,7 +187,10 @@ fn shrink_replicate(setup: &Setup, s: &mut Scratch) {
         if !setup.shrunk[k] {
             continue;
         }
-        let in_kind = || v_draws.iter().enumerate().filter(|(_, d)| d.kind == k);
+        let v_draws = &v_draws;
+        let in_kind = move || {
+            (v_draws.iter().enumerate()).filter(move |(_, d)| d.kind == k)
+        };
         for (slot, d) in in_kind() {
             if let Some(row) = d.row {
                 s.works[k].raw_row(kind, row).copy_from_slice(&s.v_raw[slot]);
