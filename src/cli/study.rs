@@ -65,7 +65,9 @@ pub fn study(args: &StudyArgs) -> anyhow::Result<()> {
     }
     match choose(&rows, 5.0, 0.85) {
         Some(m) => println!("smallest minimum meeting both targets: {m}"),
-        None => println!("no minimum tried meets both targets (median |rank error| ≤ 5, coverage ≥ 85%)"),
+        None => println!(
+            "no minimum tried meets both targets (median |rank error| ≤ 5, coverage ≥ 85%)"
+        ),
     }
     Ok(())
 }

@@ -120,14 +120,20 @@ fn a_unit_with_fewer_than_five_evaluations_publishes_its_count_only() {
     // DIS_BAC_SON has one evaluation (response 1): §3 keeps its answers and its indicator rows
     // out of every file; scores.csv still gives its count.
     let mut f = fixture();
-    let small = f.result.scores.iter_mut().find(|s| s.unit_code == "DIS_BAC_SON");
+    let small = f
+        .result
+        .scores
+        .iter_mut()
+        .find(|s| s.unit_code == "DIS_BAC_SON");
     let small = small.expect("fixture unit");
     small.responses = 1;
     small.count_only = true;
-    f.result.indicator_scores.push(crate::scoring::IndicatorScore {
-        unit_code: "DIS_BAC_SON".into(),
-        ..f.result.indicator_scores[0].clone()
-    });
+    f.result
+        .indicator_scores
+        .push(crate::scoring::IndicatorScore {
+            unit_code: "DIS_BAC_SON".into(),
+            ..f.result.indicator_scores[0].clone()
+        });
     let secret = f.input().secret;
     let dis = pseudonym(secret, 1, "DIS_BAC_SON");
     let responses = rows(&file(&f, "responses.csv"));

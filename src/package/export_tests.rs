@@ -92,7 +92,10 @@ fn the_ddci_object_holds_the_runs_configuration_and_nothing_else() {
     assert!(groups[5]["min_total"].is_null());
     // §8: every kind of the catalog with its estimator and minimum (direct, 30 by default).
     let kinds = ddci["kinds"].as_array().expect("kinds");
-    let department = kinds.iter().find(|k| k["kind"] == "department").expect("department");
+    let department = kinds
+        .iter()
+        .find(|k| k["kind"] == "department")
+        .expect("department");
     assert_eq!(department["estimator"], "direct");
     assert_eq!(department["min_responses"], 30);
 }

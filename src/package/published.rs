@@ -103,7 +103,8 @@ pub fn indicator_scores(input: &PackageInput) -> CsvFile {
         .filter(|s| s.count_only)
         .map(|s| s.unit_code.as_str())
         .collect();
-    let rows = (input.result.indicator_scores.iter()).filter(|s| !count_only.contains(s.unit_code.as_str()));
+    let rows = (input.result.indicator_scores.iter())
+        .filter(|s| !count_only.contains(s.unit_code.as_str()));
     for s in rows {
         t.rows.push(vec![
             safe_text(&s.unit_code),
@@ -201,7 +202,9 @@ pub fn scores(input: &PackageInput) -> CsvFile {
             opt_number(s.total_change),
             opt_count(s.rank_change),
             safe_text(&s.missing_components.join(";")),
-            s.change_basis.map(|b| b.as_str().to_string()).unwrap_or_default(),
+            s.change_basis
+                .map(|b| b.as_str().to_string())
+                .unwrap_or_default(),
         ]);
     }
     t

@@ -10,10 +10,10 @@
 use super::compute::{
     fill_buckets, fill_full, raws_from_buckets, score_kind, unit_stats, FullBuckets, KindWork,
 };
-use super::shrinkage::{self, UnitStats};
 use super::intervals::percentile;
 use super::normalise::Bounds;
 use super::prepare::Plan;
+use super::shrinkage::{self, UnitStats};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use rayon::prelude::*;
@@ -188,12 +188,12 @@ fn shrink_replicate(setup: &Setup, s: &mut Scratch) {
             continue;
         }
         let v_draws = &v_draws;
-        let in_kind = move || {
-            (v_draws.iter().enumerate()).filter(move |(_, d)| d.kind == k)
-        };
+        let in_kind = move || (v_draws.iter().enumerate()).filter(move |(_, d)| d.kind == k);
         for (slot, d) in in_kind() {
             if let Some(row) = d.row {
-                s.works[k].raw_row(kind, row).copy_from_slice(&s.v_raw[slot]);
+                s.works[k]
+                    .raw_row(kind, row)
+                    .copy_from_slice(&s.v_raw[slot]);
             }
         }
         for i in 0..kind.indicators.len() {

@@ -74,7 +74,12 @@ pub(crate) fn unit_stats(
     if !eligible(agg) {
         return None;
     }
-    let (vals, w, w2, n) = (&unit.vals[r.clone()], &b.w[r.clone()], &b.w2[r.clone()], &b.n[r]);
+    let (vals, w, w2, n) = (
+        &unit.vals[r.clone()],
+        &b.w[r.clone()],
+        &b.w2[r.clone()],
+        &b.n[r],
+    );
     stats_from_buckets(agg, vals, w, w2, n, raw)
 }
 

@@ -186,7 +186,8 @@ impl Point {
         let mut works: Vec<KindWork> = kinds.map(|(k, r)| KindWork::new(k, r.len())).collect();
         let mut t_cache: HashMap<u64, Option<f64>> = HashMap::new();
         let mut t = |df: f64| *t_cache.entry(df.to_bits()).or_insert_with(|| t_95(df));
-        let (mut raws, mut cis, mut stats) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut raws, mut cis) = (Vec::new(), Vec::new());
+        let mut stats: Vec<Vec<Option<UnitStats>>> = Vec::new();
         let mut b = FullBuckets::default();
         for unit in &plan.units {
             let kind = &plan.kinds[unit.kind];
@@ -209,7 +210,12 @@ impl Point {
             shrink[u] = vec![None; plan.kinds[unit.kind].indicators.len()];
         }
         let mut params = Vec::new();
-        for (k, kind) in plan.kinds.iter().enumerate().filter(|(k, _)| layout.shrunk[*k]) {
+        for (k, kind) in plan
+            .kinds
+            .iter()
+            .enumerate()
+            .filter(|(k, _)| layout.shrunk[*k])
+        {
             for i in 0..kind.indicators.len() {
                 let v: Vec<(usize, UnitStats)> = (kind.units.iter())
                     .filter(|&&u| layout.in_v[u])
@@ -230,7 +236,9 @@ impl Point {
         for (u, unit) in plan.units.iter().enumerate() {
             if let Some(row) = layout.row[u] {
                 let kind = &plan.kinds[unit.kind];
-                works[unit.kind].raw_row(kind, row).copy_from_slice(&estimate[u]);
+                works[unit.kind]
+                    .raw_row(kind, row)
+                    .copy_from_slice(&estimate[u]);
             }
         }
         for ((kind, h), work) in plan.kinds.iter().zip(hist).zip(&mut works) {

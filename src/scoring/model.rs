@@ -206,7 +206,10 @@ impl Config {
 
     /// The estimator of kind `kind` (direct unless set).
     pub fn estimator_for(&self, kind: &str) -> Estimator {
-        self.kinds.get(kind).map(|k| k.estimator).unwrap_or_default()
+        self.kinds
+            .get(kind)
+            .map(|k| k.estimator)
+            .unwrap_or_default()
     }
 }
 

@@ -60,7 +60,9 @@ fn shrinkage_rows(p: &Parts) -> Vec<ShrinkageRow> {
     let mut rows: Vec<ShrinkageRow> = (p.point.params.iter())
         .map(|&(k, i, params)| ShrinkageRow {
             kind: p.plan.kinds[k].name.clone(),
-            indicator_code: p.catalog.indicators[p.plan.kinds[k].indicators[i]].code.clone(),
+            indicator_code: p.catalog.indicators[p.plan.kinds[k].indicators[i]]
+                .code
+                .clone(),
             m: params.m,
             mu: params.mu,
             sigma2: params.sigma2,

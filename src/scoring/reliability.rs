@@ -127,7 +127,8 @@ fn kind_sums(kind: &KindPlan, plan: &Plan, eligible: &[(usize, Vec<usize>)]) -> 
     let mut dense: Vec<Option<f64>> = vec![None; kind.indicators.len()];
     let mut row = Vec::new();
     // Units with n_u < 5 publish their count only and take no part (§3, §6).
-    let units = (kind.units.iter()).filter(|&&u| plan.units[u].n_evals() >= COUNT_ONLY_BELOW as usize);
+    let units =
+        (kind.units.iter()).filter(|&&u| plan.units[u].n_evals() >= COUNT_ONLY_BELOW as usize);
     for (_, answers) in units.flat_map(|&u| plan.evals[u].iter()) {
         spread(answers, &mut dense, true);
         for ((_, items), s) in eligible.iter().zip(&mut sums) {

@@ -160,7 +160,10 @@ fn simulate(cfg: &StudyConfig, t: &Truth, rng: &mut Rng) -> Vec<Evaluation> {
     (0..cfg.evaluations)
         .map(|e| {
             let r = rng.uniform();
-            let unit = cum.iter().position(|&c| r <= c).unwrap_or(t.share.len() - 1);
+            let unit = cum
+                .iter()
+                .position(|&c| r <= c)
+                .unwrap_or(t.share.len() - 1);
             let answers = (t.latent[unit].iter().enumerate())
                 .filter_map(|(i, m)| {
                     let missing = rng.uniform() < 0.1;
@@ -255,7 +258,13 @@ pub fn run(cfg: &StudyConfig) -> Vec<StudyRow> {
             }
         }
         errors.sort_by(f64::total_cmp);
-        let share = |k: usize| if cases == 0 { 0.0 } else { k as f64 / cases as f64 };
+        let share = |k: usize| {
+            if cases == 0 {
+                0.0
+            } else {
+                k as f64 / cases as f64
+            }
+        };
         rows.push(StudyRow {
             min_responses: min,
             ranked_units: ranked_total as f64 / f64::from(cfg.simulations.max(1)),

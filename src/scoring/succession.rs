@@ -170,18 +170,23 @@ pub fn backcast(
     let qualifies = |r: &&PastRun| {
         r.year < year
             && !predecessors.is_empty()
-            && predecessors.iter().all(|p| {
-                r.responses
-                    .get(*p)
-                    .is_some_and(|&n| n >= COUNT_ONLY_BELOW)
-            })
+            && predecessors
+                .iter()
+                .all(|p| r.responses.get(*p).is_some_and(|&n| n >= COUNT_ONLY_BELOW))
     };
     let run = runs.iter().filter(qualifies).max_by_key(|r| r.year)?;
     let preds: BTreeSet<&str> = predecessors.iter().copied().collect();
     let mut answers: BTreeMap<&str, Vec<(f64, f64)>> = BTreeMap::new();
-    for ev in run.evaluations.iter().filter(|e| preds.contains(e.unit_code.as_str())) {
+    for ev in run
+        .evaluations
+        .iter()
+        .filter(|e| preds.contains(e.unit_code.as_str()))
+    {
         for (code, x) in &ev.answers {
-            answers.entry(code.as_str()).or_default().push((*x, ev.weight));
+            answers
+                .entry(code.as_str())
+                .or_default()
+                .push((*x, ev.weight));
         }
     }
     let score_of = |i: usize| -> Option<f64> {

@@ -94,7 +94,10 @@ fn unit<'a>(r: &'a ScoringResult, code: &str) -> &'a UnitScore {
 
 fn close(actual: Option<f64>, expected: f64) {
     let a = actual.unwrap_or_else(|| panic!("expected {expected}, got None"));
-    assert!((a - expected).abs() <= 1e-12, "expected {expected}, got {a}");
+    assert!(
+        (a - expected).abs() <= 1e-12,
+        "expected {expected}, got {a}"
+    );
 }
 
 // ---------------------------------------------------------------- §8 hand-computed
@@ -115,13 +118,19 @@ fn equal_weights_shrink_each_unit_a_fifth_of_the_way_to_the_mean() {
     );
     assert_eq!(r.shrinkage.len(), 1);
     let p = &r.shrinkage[0];
-    assert_eq!((p.kind.as_str(), p.indicator_code.as_str(), p.m), (KIND, "i1", 3));
+    assert_eq!(
+        (p.kind.as_str(), p.indicator_code.as_str(), p.m),
+        (KIND, "i1", 3)
+    );
     close(Some(p.mu), 3.0);
     close(Some(p.sigma2), 1.0);
     close(Some(p.tau2), 0.8);
     let u0 = row(&r, "U0");
     assert_eq!(u0.raw_value, Some(2.0));
-    assert_eq!((u0.weight_sum, u0.weight_sq_sum, u0.within_ss), (Some(5.0), Some(5.0), Some(4.0)));
+    assert_eq!(
+        (u0.weight_sum, u0.weight_sq_sum, u0.within_ss),
+        (Some(5.0), Some(5.0), Some(4.0))
+    );
     close(u0.shrinkage, 0.2);
     close(u0.estimate, 2.2);
     close(row(&r, "U1").estimate, 3.0);
@@ -132,7 +141,10 @@ fn equal_weights_shrink_each_unit_a_fifth_of_the_way_to_the_mean() {
     close(unit(&r, "U1").total, 55.0);
     close(unit(&r, "U2").total, 100.0);
     // §6's analytic interval stays on r_u: 2 ± t(4)·√(4/5·5/4)/√5 around 2, not 2.2.
-    let (lo, hi) = (u0.ci_low.unwrap_or(f64::NAN), u0.ci_high.unwrap_or(f64::NAN));
+    let (lo, hi) = (
+        u0.ci_low.unwrap_or(f64::NAN),
+        u0.ci_high.unwrap_or(f64::NAN),
+    );
     assert!(((lo + hi) / 2.0 - 2.0).abs() < 1e-12);
 }
 
@@ -202,7 +214,10 @@ fn unequal_weights_use_kish_sizes() {
     close(Some(p.sigma2), 35.0 / 32.0);
     close(Some(p.tau2), 167.0 / 216.0);
     let u0 = row(&r, "U0");
-    assert_eq!((u0.weight_sum, u0.weight_sq_sum, u0.within_ss), (Some(6.0), Some(8.0), Some(6.0)));
+    assert_eq!(
+        (u0.weight_sum, u0.weight_sq_sum, u0.within_ss),
+        (Some(6.0), Some(8.0), Some(6.0))
+    );
     close(u0.shrinkage, 105.0 / 439.0);
     close(u0.estimate, 3.0);
     close(row(&r, "U1").shrinkage, 189.0 / 857.0);
@@ -232,7 +247,11 @@ fn a_direct_kind_is_unchanged_and_publishes_no_shrinkage() {
 #[test]
 fn the_bootstrap_of_a_shrunk_kind_is_reproducible_and_contains_the_estimate() {
     let data: Vec<Vec<(f64, f64)>> = (0..6)
-        .map(|u| (0..8).map(|k| (f64::from(((u + k) % 5) as u8 + 1), 1.0)).collect())
+        .map(|u| {
+            (0..8)
+                .map(|k| (f64::from(((u + k) % 5) as u8 + 1), 1.0))
+                .collect()
+        })
         .collect();
     let refs: Vec<&[(f64, f64)]> = data.iter().map(Vec::as_slice).collect();
     let config = Config {
@@ -299,8 +318,16 @@ proptest! {
 /// Two departments-like kinds' worth of data: three units with different answer patterns.
 fn three_units(first: u64) -> Vec<Evaluation> {
     let mut all = evals(first, 0, &ones(&[5.0, 4.0, 4.0, 5.0, 3.0, 4.0]));
-    all.extend(evals(first + 100, 1, &ones(&[2.0, 3.0, 2.0, 1.0, 3.0, 2.0])));
-    all.extend(evals(first + 200, 2, &ones(&[3.0, 4.0, 3.0, 3.0, 2.0, 4.0])));
+    all.extend(evals(
+        first + 100,
+        1,
+        &ones(&[2.0, 3.0, 2.0, 1.0, 3.0, 2.0]),
+    ));
+    all.extend(evals(
+        first + 200,
+        2,
+        &ones(&[3.0, 4.0, 3.0, 3.0, 2.0, 4.0]),
+    ));
     all
 }
 
@@ -340,7 +367,10 @@ fn a_merge_of_one_predecessor_backcasts_to_its_published_total() {
         relation: Relation::Merged,
     }];
     let done = succession::apply(&new, &links, &history, &runs, &mut now);
-    let bc = done[0].backcast.as_ref().unwrap_or_else(|| panic!("no backcast"));
+    let bc = done[0]
+        .backcast
+        .as_ref()
+        .unwrap_or_else(|| panic!("no backcast"));
     assert_eq!((bc.year, bc.total), (2024, p_total));
     let s = unit(&now, "S");
     assert_eq!(s.change_basis, Some(ChangeBasis::Backcast));
@@ -372,7 +402,10 @@ fn a_merge_pools_the_predecessors_evaluations_with_the_old_bounds() {
         })
         .collect();
     let done = succession::apply(&new, &links, &[], &runs, &mut now);
-    let bc = done[0].backcast.as_ref().unwrap_or_else(|| panic!("no backcast"));
+    let bc = done[0]
+        .backcast
+        .as_ref()
+        .unwrap_or_else(|| panic!("no backcast"));
     close(Some(bc.total), 55.0);
     // S now: pool [2, 4], S = 4 → 10 → total 100; change 100 − 55.
     close(unit(&now, "S").total_change, 45.0);
@@ -449,7 +482,10 @@ fn a_minimum_below_five_is_refused() {
             estimator: Estimator::Shrunk,
         },
     );
-    let err = RunOptions::default().apply(config.clone()).err().map(|e| e.to_string());
+    let err = RunOptions::default()
+        .apply(config.clone())
+        .err()
+        .map(|e| e.to_string());
     assert!(err.is_some_and(|e| e.contains("commune") && e.contains('3')));
     // The command line overrides every kind's minimum.
     let ten = RunOptions {
@@ -486,9 +522,28 @@ fn each_kind_ranks_from_its_own_minimum() {
 #[test]
 fn the_command_line_refuses_a_minimum_below_five() {
     let db = TestDb::new();
-    run_ok(&db, &["demo", "--cycle", "2024", "--responses", "40", "--seed", "3"]);
+    run_ok(
+        &db,
+        &[
+            "demo",
+            "--cycle",
+            "2024",
+            "--responses",
+            "40",
+            "--seed",
+            "3",
+        ],
+    );
     let out = ddci(&db)
-        .args(["score", "--cycle", "2024", "--min-responses", "4", "--bootstrap", "0"])
+        .args([
+            "score",
+            "--cycle",
+            "2024",
+            "--min-responses",
+            "4",
+            "--bootstrap",
+            "0",
+        ])
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!out.status.success());
