@@ -313,15 +313,17 @@ fn an_indicator_without_spread_scores_five_and_a_half() {
 fn an_unranked_unit_publishes_raw_values_and_intervals_only() {
     let c = one_indicator(&["A", "B", "D"]);
     let mut e = Vec::new();
-    for k in 0..3 {
+    for k in 0..6 {
         e.push(ev(&c, 10 + k, "A", &[("i1", 4.)]));
         e.push(ev(&c, 20 + k, "B", &[("i1", 2.)]));
     }
-    // D: 2 evaluations < min_responses = 3, raw 5 = outside the ranked units' range [2, 4].
-    e.push(ev(&c, 30, "D", &[("i1", 5.)]));
-    e.push(ev(&c, 31, "D", &[("i1", 5.)]));
+    // D: 5 evaluations < min_responses = 6 (and ≥ 5, so not count-only), raw 5 = outside the
+    // ranked units' range [2, 4].
+    for k in 0..5 {
+        e.push(ev(&c, 30 + k, "D", &[("i1", 5.)]));
+    }
     let cfg = Config {
-        min_responses: 3,
+        min_responses: 6,
         bootstrap_replicates: 20,
         ..Config::default()
     };
@@ -329,7 +331,7 @@ fn an_unranked_unit_publishes_raw_values_and_intervals_only() {
     let d = unit(&r, "D");
     assert_eq!(
         (d.responses, d.ranked, d.total, d.rank, d.group.as_deref()),
-        (2, false, None, None, None)
+        (5, false, None, None, None)
     );
     assert_eq!(
         (d.total_ci_low, d.rank_ci_low, d.total_change),
@@ -337,10 +339,11 @@ fn an_unranked_unit_publishes_raw_values_and_intervals_only() {
     );
     assert!(d.missing_components.is_empty());
     let row = ind(&r, "D", "i1").expect("D keeps its indicator row");
-    // Raw 5; n = n_eff = 2, s = 0 → interval [5, 5]; no score, no pool bounds.
+    // Raw 5; n = n_eff = 5, s = 0 → interval [5, 5]; no score, no pool bounds.
+    assert!(!d.count_only);
     assert_eq!(
         (row.n, row.raw_value, row.ci_low, row.ci_high),
-        (2, Some(5.0), Some(5.0), Some(5.0))
+        (5, Some(5.0), Some(5.0), Some(5.0))
     );
     assert_eq!((row.score, row.pool_min, row.pool_max), (None, None, None));
     assert_eq!(
@@ -595,16 +598,27 @@ fn cronbach_alpha_matches_a_hand_computation() {
 }
 
 #[test]
-fn reliability_uses_complete_evaluations_of_all_units_of_the_kind() {
-    let c = two_components(&["A", "B"]);
-    let e = vec![
+fn reliability_uses_complete_evaluations_of_units_with_five_or_more() {
+    let c = two_components(&["A", "B", "C"]);
+    let mut e = vec![
         ev(&c, 1, "A", &[("i1", 1.), ("i2", 2.)]),
         ev(&c, 2, "A", &[("i1", 2.), ("i2", 3.), ("i3", 4.)]),
         ev(&c, 3, "B", &[("i1", 3.), ("i2", 3.)]),
         ev(&c, 4, "B", &[("i1", 4.), ("i2", 5.)]),
         ev(&c, 5, "B", &[("i1", 5.)]), // incomplete for c1: left out
     ];
-    // min_responses 30: nobody is ranked, reliability still uses every evaluation.
+    // Evaluations answering i3 only bring A and B to 5 without adding rows to c1.
+    for k in 0..3 {
+        e.push(ev(&c, 10 + k, "A", &[("i3", 3.)]));
+    }
+    for k in 0..2 {
+        e.push(ev(&c, 20 + k, "B", &[("i3", 3.)]));
+    }
+    // C has 4 complete evaluations: fewer than 5, so it takes no part (§3, §6).
+    for k in 0..4 {
+        e.push(ev(&c, 30 + k, "C", &[("i1", 1.), ("i2", 5.)]));
+    }
+    // min_responses 30: nobody is ranked, reliability still uses every unit with n_u ≥ 5.
     let r = score(&c, &e, &config(30), 2024, &[]);
     // c1's rows are the matrix of the test above → α = 0.96 with n = 4; c2 has one indicator.
     assert_eq!(r.reliability.len(), 1);
