@@ -549,3 +549,47 @@ fn the_command_line_refuses_a_minimum_below_five() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("at least 5"));
 }
+
+// ---------------------------------------------------------------- storage
+
+#[test]
+fn a_stored_run_keeps_its_shrinkage_change_basis_count_only_and_kind_settings() {
+    use ddci::db;
+    let db = TestDb::new();
+    run_ok(&db, &["cycle", "create", "2025"]);
+    let mut result = score_units(
+        &[
+            &ones(&[1.0, 3.0, 1.0, 3.0, 2.0]),
+            &ones(&[2.0, 4.0, 2.0, 4.0, 3.0]),
+            &ones(&[3.0, 5.0, 3.0, 5.0, 4.0]),
+            &ones(&[5.0, 5.0]),
+        ],
+        &shrunk_config(),
+    );
+    result.scores[0].change_basis = Some(ChangeBasis::Backcast);
+    result.scores[0].total_change = Some(1.5);
+    let pool = db.pool();
+    let mut conn = pool.get().unwrap_or_else(|e| panic!("{e}"));
+    let cycle = db::cycles::get(&mut conn, 2025).unwrap_or_else(|e| panic!("{e}"));
+    db::runs::store(&mut conn, cycle.id, &shrunk_config(), &result)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let run = db::runs::latest(&mut conn, cycle.id)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no run"));
+    assert_eq!(run.config().kinds, shrunk_config().kinds);
+    let loaded = db::runs::load(&mut conn, &run, 2025).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.shrinkage, result.shrinkage);
+    let key = |r: &ScoringResult| {
+        let mut v = r.indicator_scores.clone();
+        v.sort_by(|a, b| a.unit_code.cmp(&b.unit_code));
+        v
+    };
+    assert_eq!(key(&loaded), key(&result));
+    let u0 = unit(&loaded, "U0");
+    assert_eq!(
+        (u0.change_basis, u0.total_change),
+        (Some(ChangeBasis::Backcast), Some(1.5))
+    );
+    let small = unit(&loaded, "U3");
+    assert!(small.count_only && small.responses == 2);
+}
