@@ -593,3 +593,99 @@ fn a_stored_run_keeps_its_shrinkage_change_basis_count_only_and_kind_settings() 
     let small = unit(&loaded, "U3");
     assert!(small.count_only && small.responses == 2);
 }
+
+// ---------------------------------------------------------------- pages and package
+
+fn fetch(server: &crate::common::TestServer, path: &str) -> String {
+    let response = match ureq::get(&server.url(path)).call() {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    response.into_string().unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn pages_mark_units_ranked_on_few_responses_and_show_only_the_count_of_tiny_units() {
+    use ddci::db;
+    let db = TestDb::new();
+    run_ok(
+        &db,
+        &[
+            "demo",
+            "--cycle",
+            "2024",
+            "--responses",
+            "60",
+            "--seed",
+            "9",
+        ],
+    );
+    run_ok(
+        &db,
+        &[
+            "score",
+            "--cycle",
+            "2024",
+            "--bootstrap",
+            "20",
+            "--min-responses",
+            "5",
+        ],
+    );
+    run_ok(&db, &["publish", "--cycle", "2024"]);
+    let pool = db.pool();
+    let mut conn = pool.get().unwrap_or_else(|e| panic!("{e}"));
+    let cycle = db::cycles::get(&mut conn, 2024).unwrap_or_else(|e| panic!("{e}"));
+    let run = db::runs::current(&mut conn, &cycle)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no run"));
+    let result = db::runs::load(&mut conn, &run, 2024).unwrap_or_else(|e| panic!("{e}"));
+    let few = result.scores.iter().find(|s| s.ranked && s.responses < 30);
+    let tiny = result.scores.iter().find(|s| s.count_only);
+    let (few, tiny) = (
+        few.expect("a unit ranked on few"),
+        tiny.expect("a count-only unit"),
+    );
+    assert!((1..5).contains(&tiny.responses));
+    assert!(result
+        .indicator_scores
+        .iter()
+        .all(|s| s.unit_code != tiny.unit_code));
+    let server = crate::common::TestServer::start(db.pool());
+    let ranking = fetch(&server, "/results/2024");
+    assert!(ranking.contains("◔") && ranking.contains("Xếp hạng dựa trên dưới 30 lượt đánh giá"));
+    assert!(ranking.contains("Dưới 5 lượt đánh giá: chỉ công bố số lượt"));
+    let card = fetch(&server, &format!("/results/2024/don-vi/{}", few.unit_code));
+    assert!(card.contains("dưới 30 lượt"), "{}", few.unit_code);
+    let card = fetch(
+        &server,
+        &format!("/results/2024/don-vi/{}?lang=en", tiny.unit_code),
+    );
+    assert!(card.contains("only the count is published"), "{card}");
+    assert!(
+        !card.contains("n = "),
+        "no indicator lines for a count-only unit"
+    );
+    // The package leaves out the tiny unit's answers.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let out = dir.path().join("p");
+    run_ok(
+        &db,
+        &[
+            "export",
+            "--cycle",
+            "2024",
+            "--out",
+            out.to_str().unwrap_or_default(),
+        ],
+    );
+    let answers = std::fs::read_to_string(out.join("answers.csv")).unwrap_or_default();
+    assert!(answers.lines().count() > 1);
+    assert!(!answers.contains(&format!(",{},", tiny.unit_code)));
+    let scores = std::fs::read_to_string(out.join("scores.csv")).unwrap_or_default();
+    assert!(scores
+        .lines()
+        .next()
+        .is_some_and(|h| h.ends_with(",change_basis")));
+}
