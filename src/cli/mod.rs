@@ -13,6 +13,7 @@ mod invite;
 mod loadtest;
 mod package;
 mod scoring;
+mod study;
 pub use scoring::RunOptions;
 
 #[derive(Debug, Parser)]
@@ -120,6 +121,10 @@ pub enum Command {
     /// API (or fetch one page with --get); prints throughput, p50/p95/p99 latency and every
     /// non-2xx status. Needs no database.
     Loadtest(loadtest::LoadtestArgs),
+    /// Simulation study of a kind's minimum: simulated cycles from a known truth, scored for
+    /// several minimums; prints ranked units, median absolute rank error and the coverage of
+    /// the 90% intervals, and the smallest minimum meeting both targets. Needs no database.
+    Study(study::StudyArgs),
     /// Totals, ranks and groups from a table of component scores; CSV `unit,total,rank,group`
     /// on stdout (messages on stderr). Needs no database.
     Rank {
@@ -166,6 +171,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     } = &command
     {
         return scoring::rank(scores, weights, groups.as_deref());
+    }
+    if let Command::Study(args) = &command {
+        return study::study(args);
     }
     // Neither does `loadtest`, which only talks HTTP to a running server.
     if let Command::Loadtest(args) = &command {
@@ -214,7 +222,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             labels.as_deref(),
             &out,
         ),
-        Command::Rank { .. } | Command::Loadtest(_) => Ok(()),
+        Command::Rank { .. } | Command::Loadtest(_) | Command::Study(_) => Ok(()),
     }
 }
 

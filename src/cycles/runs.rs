@@ -3,6 +3,7 @@
 use super::Refused;
 use crate::catalog::SeedCatalog;
 use crate::db::{self, Conn};
+use crate::scoring::succession::{self, Link, Relation};
 use crate::scoring::{self, Config, ScoringResult};
 
 /// Overrides of the cycle's methodology configuration for one run.
@@ -14,7 +15,8 @@ pub struct RunOptions {
     /// Bootstrap seed.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Evaluations a unit needs to be ranked.
+    /// Evaluations a unit needs to be ranked, for every kind (overrides the kinds' own
+    /// minimums; at least 5).
     #[arg(long)]
     pub min_responses: Option<u32>,
     /// Years pooled for the normalisation bounds (this one and the Y−1 earlier published ones).
@@ -23,12 +25,17 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
-    /// The cycle's configuration with these overrides; zero where it makes no sense is refused.
+    /// The cycle's configuration with these overrides; zero where it makes no sense is refused,
+    /// and so is any minimum below 5 (METHODOLOGY.md §3: a unit with fewer than 5 evaluations
+    /// publishes its count only, so it can never be ranked).
     pub fn apply(&self, mut config: Config) -> anyhow::Result<Config> {
-        anyhow::ensure!(
-            self.min_responses != Some(0),
-            "--min-responses must be at least 1"
-        );
+        let least = scoring::COUNT_ONLY_BELOW;
+        if let Some(n) = self.min_responses {
+            anyhow::ensure!(
+                n >= least,
+                "--min-responses must be at least {least} (got {n}): a unit with fewer than {least} evaluations publishes its count only (METHODOLOGY §3)"
+            );
+        }
         anyhow::ensure!(
             self.pool_years != Some(0),
             "--pool-years must be at least 1"
@@ -39,7 +46,24 @@ impl RunOptions {
         );
         config.bootstrap_replicates = self.bootstrap.unwrap_or(config.bootstrap_replicates);
         config.bootstrap_seed = self.seed.unwrap_or(config.bootstrap_seed);
-        config.min_responses = self.min_responses.unwrap_or(config.min_responses);
+        if let Some(n) = self.min_responses {
+            config.min_responses = n;
+            for kind in config.kinds.values_mut() {
+                kind.min_responses = None;
+            }
+        }
+        anyhow::ensure!(
+            config.min_responses >= least,
+            "the cycle's min_responses is {}, below the smallest allowed, {least} (METHODOLOGY §3); score with --min-responses {least} or more",
+            config.min_responses
+        );
+        for (kind, settings) in &config.kinds {
+            if let Some(n) = settings.min_responses.filter(|&n| n < least) {
+                anyhow::bail!(
+                    "kind {kind}: min_responses is {n}, below the smallest allowed, {least} (METHODOLOGY §3); fix kinds.csv or score with --min-responses {least} or more"
+                );
+            }
+        }
         config.pool_years = self.pool_years.unwrap_or(config.pool_years);
         Ok(config)
     }
@@ -70,7 +94,17 @@ pub fn score_cycle(
     let scoring_catalog = db::scoring_input::scoring_catalog(&catalog);
     let evaluations = db::scoring_input::evaluations(conn, cycle.id, &scoring_catalog)?;
     let history = db::scoring_input::history(conn, year)?;
-    let result = scoring::score(&scoring_catalog, &evaluations, &config, year, &history);
+    let mut result = scoring::score(&scoring_catalog, &evaluations, &config, year, &history);
+    let links = unit_links(conn, cycle.id)?;
+    if !links.is_empty() {
+        let merged = links.iter().any(|l| l.relation == Relation::Merged);
+        let runs = if merged {
+            db::scoring_input::past_runs(conn, year)?
+        } else {
+            Vec::new()
+        };
+        succession::apply(&scoring_catalog, &links, &history, &runs, &mut result);
+    }
     let run_id = db::runs::store(conn, cycle.id, &config, &result)?;
     let detail = format!(
         "{year}: run {run_id}, B={}, seed={}, min_responses={}, pool_years={}",
@@ -84,6 +118,14 @@ pub fn score_cycle(
         result,
         catalog,
     })
+}
+
+/// The cycle's succession links (`unit_links.csv`, METHODOLOGY.md §9).
+///
+/// INTEGRATION POINT: the catalog work stores the links with each cycle's catalog; read them
+/// here (as `succession::Link`s). Until then no unit has links and every change is same-unit.
+fn unit_links(_conn: &mut Conn, _cycle_id: i64) -> anyhow::Result<Vec<Link>> {
+    Ok(Vec::new())
 }
 
 /// Closes the cycle if needed and freezes its latest run; returns the run's id.

@@ -28,9 +28,19 @@ pub struct Comment {
     pub submitted_on: String,
 }
 
+/// The cycle's comments, except those about a unit with fewer than 5 evaluations: such a unit
+/// publishes its count only, on every page (METHODOLOGY.md §3).
 pub fn comments(conn: &mut Conn, cycle_id: i64) -> Result<Vec<Comment>, DbError> {
+    let least = i64::from(crate::scoring::COUNT_ONLY_BELOW);
+    let small: std::collections::BTreeSet<String> = queries::counts(conn, cycle_id)?
+        .per_unit
+        .into_iter()
+        .filter(|(_, n)| *n < least)
+        .map(|(code, _)| code)
+        .collect();
     Ok(queries::comments(conn, cycle_id)?
         .into_iter()
+        .filter(|(unit_code, _, _)| !small.contains(unit_code))
         .map(|(unit_code, body, submitted_on)| Comment {
             unit_code,
             body,

@@ -23,6 +23,8 @@ pub struct RunRow {
     pub pooled_cycles: String,
     pub engine_version: String,
     pub warnings_json: String,
+    /// Per-kind settings (METHODOLOGY.md §3, §8) as JSON: kind → {min_responses, estimator}.
+    pub kinds_json: String,
 }
 
 impl RunRow {
@@ -34,6 +36,7 @@ impl RunRow {
             bootstrap_replicates: self.bootstrap_replicates.max(0) as u32,
             bootstrap_seed: self.bootstrap_seed as u64,
             groups: serde_json::from_str(&self.groups_json).unwrap_or_default(),
+            kinds: serde_json::from_str(&self.kinds_json).unwrap_or_default(),
         }
     }
 
@@ -134,9 +137,17 @@ mod queries {
     use crate::db::WriteTx;
 
     pub(crate) fn load(c: &mut Db, run: i64) -> QueryResult<ScoringResult> {
+        let scores = load_scores(c, run)?;
+        // Today's §3: a count-only unit shows no raw value or interval, whatever the run stored.
+        let count_only: std::collections::BTreeSet<&str> = (scores.iter())
+            .filter(|s| s.count_only)
+            .map(|s| s.unit_code.as_str())
+            .collect();
+        let mut indicator_scores = load_indicator_scores(c, run)?;
+        indicator_scores.retain(|s| !count_only.contains(s.unit_code.as_str()));
         Ok(ScoringResult {
-            scores: load_scores(c, run)?,
-            indicator_scores: load_indicator_scores(c, run)?,
+            scores,
+            indicator_scores,
             component_scores: run_component_scores::table
                 .filter(run_component_scores::run_id.eq(run))
                 .select((
@@ -186,6 +197,28 @@ mod queries {
                     alpha,
                 })
                 .collect(),
+            shrinkage: run_shrinkage::table
+                .filter(run_shrinkage::run_id.eq(run))
+                .order((run_shrinkage::kind, run_shrinkage::indicator_code))
+                .select((
+                    run_shrinkage::kind,
+                    run_shrinkage::indicator_code,
+                    run_shrinkage::m,
+                    run_shrinkage::mu,
+                    run_shrinkage::sigma2,
+                    run_shrinkage::tau2,
+                ))
+                .load::<(String, String, i32, f64, f64, f64)>(c)?
+                .into_iter()
+                .map(|(kind, indicator_code, m, mu, sigma2, tau2)| ShrinkageRow {
+                    kind,
+                    indicator_code,
+                    m: m.max(0) as u32,
+                    mu,
+                    sigma2,
+                    tau2,
+                })
+                .collect(),
             ..ScoringResult::default()
         })
     }
@@ -209,6 +242,13 @@ mod queries {
             Option<f64>,
             Option<f64>,
             Option<f64>,
+            (
+                Option<f64>,
+                Option<f64>,
+                Option<f64>,
+                Option<f64>,
+                Option<f64>,
+            ),
         );
         Ok(run_indicator_scores::table
             .filter(run_indicator_scores::run_id.eq(run))
@@ -222,6 +262,13 @@ mod queries {
                 run_indicator_scores::pool_min,
                 run_indicator_scores::pool_max,
                 run_indicator_scores::score,
+                (
+                    run_indicator_scores::weight_sum,
+                    run_indicator_scores::weight_sq_sum,
+                    run_indicator_scores::within_ss,
+                    run_indicator_scores::estimate,
+                    run_indicator_scores::shrinkage,
+                ),
             ))
             .load::<Row>(c)?
             .into_iter()
@@ -236,6 +283,7 @@ mod queries {
                     pool_min,
                     pool_max,
                     score,
+                    (weight_sum, weight_sq_sum, within_ss, estimate, shrinkage),
                 )| {
                     IndicatorScore {
                         unit_code,
@@ -247,6 +295,12 @@ mod queries {
                         pool_min,
                         pool_max,
                         score,
+                        weight_sum,
+                        weight_sq_sum,
+                        within_ss,
+                        // Runs stored before §8 normalised the raw value itself.
+                        estimate: estimate.or(raw_value),
+                        shrinkage,
                     }
                 },
             )
@@ -335,6 +389,7 @@ mod queries {
                 scoring_runs::pooled_cycles.eq(to_json(&result.pooled_cycles)),
                 scoring_runs::engine_version.eq(crate::scoring::ENGINE_VERSION),
                 scoring_runs::warnings_json.eq(to_json(&result.warnings)),
+                scoring_runs::kinds_json.eq(to_json(&config.kinds)),
             ))
             .returning(scoring_runs::id)
             .get_result(c)
@@ -370,6 +425,8 @@ mod queries {
                     run_scores::total_change.eq(s.total_change),
                     run_scores::rank_change.eq(s.rank_change.map(|r| r as i32)),
                     run_scores::missing_components.eq(s.missing_components.join(";")),
+                    run_scores::change_basis.eq(s.change_basis.map(ChangeBasis::as_str)),
+                    run_scores::count_only.eq(s.count_only),
                 )
             })
             .collect();
@@ -393,10 +450,16 @@ mod queries {
                     run_indicator_scores::pool_min.eq(s.pool_min),
                     run_indicator_scores::pool_max.eq(s.pool_max),
                     run_indicator_scores::score.eq(s.score),
+                    run_indicator_scores::weight_sum.eq(s.weight_sum),
+                    run_indicator_scores::weight_sq_sum.eq(s.weight_sq_sum),
+                    run_indicator_scores::within_ss.eq(s.within_ss),
+                    run_indicator_scores::estimate.eq(s.estimate),
+                    run_indicator_scores::shrinkage.eq(s.shrinkage),
                 )
             })
             .collect();
-        for chunk in rows.chunks(2000) {
+        // 15 values a row: 1,500 rows stay below SQLite's 32,766 bound parameters.
+        for chunk in rows.chunks(1500) {
             crate::db::insert_rows(c, run_indicator_scores::table, chunk)?;
         }
         let rows: Vec<_> = result
@@ -444,6 +507,22 @@ mod queries {
             })
             .collect();
         crate::db::insert_rows(c, run_reliability::table, &rows)?;
+        let rows: Vec<_> = result
+            .shrinkage
+            .iter()
+            .map(|s| {
+                (
+                    run_shrinkage::run_id.eq(run),
+                    run_shrinkage::kind.eq(&s.kind),
+                    run_shrinkage::indicator_code.eq(&s.indicator_code),
+                    run_shrinkage::m.eq(s.m as i32),
+                    run_shrinkage::mu.eq(s.mu),
+                    run_shrinkage::sigma2.eq(s.sigma2),
+                    run_shrinkage::tau2.eq(s.tau2),
+                )
+            })
+            .collect();
+        crate::db::insert_rows(c, run_shrinkage::table, &rows)?;
         Ok(())
     }
 }
@@ -465,6 +544,8 @@ struct StoredScore {
     total_change: Option<f64>,
     rank_change: Option<i32>,
     missing_components: String,
+    change_basis: Option<String>,
+    count_only: bool,
 }
 
 impl StoredScore {
@@ -485,6 +566,11 @@ impl StoredScore {
             rank_ci_high: count(self.rank_ci_high),
             total_change: self.total_change,
             rank_change: self.rank_change.map(i64::from),
+            change_basis: self.change_basis.as_deref().and_then(ChangeBasis::parse),
+            // Today's §3 rule, also for runs stored before it existed.
+            count_only: self.count_only
+                || (!self.ranked
+                    && (1..crate::scoring::COUNT_ONLY_BELOW as i32).contains(&self.responses)),
             missing_components: self
                 .missing_components
                 .split(';')

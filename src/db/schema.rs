@@ -255,6 +255,7 @@ diesel::table! {
         pooled_cycles -> Text,
         engine_version -> Text,
         warnings_json -> Text,
+        kinds_json -> Text,
     }
 }
 
@@ -276,6 +277,8 @@ diesel::table! {
         total_change -> Nullable<Double>,
         rank_change -> Nullable<Integer>,
         missing_components -> Text,
+        change_basis -> Nullable<Text>,
+        count_only -> Bool,
     }
 }
 
@@ -291,6 +294,11 @@ diesel::table! {
         pool_min -> Nullable<Double>,
         pool_max -> Nullable<Double>,
         score -> Nullable<Double>,
+        weight_sum -> Nullable<Double>,
+        weight_sq_sum -> Nullable<Double>,
+        within_ss -> Nullable<Double>,
+        estimate -> Nullable<Double>,
+        shrinkage -> Nullable<Double>,
     }
 }
 
@@ -320,6 +328,18 @@ diesel::table! {
         component_code -> Text,
         n -> Integer,
         alpha -> Nullable<Double>,
+    }
+}
+
+diesel::table! {
+    run_shrinkage (run_id, indicator_code) {
+        run_id -> BigInt,
+        kind -> Text,
+        indicator_code -> Text,
+        m -> Integer,
+        mu -> Double,
+        sigma2 -> Double,
+        tau2 -> Double,
     }
 }
 

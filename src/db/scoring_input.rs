@@ -110,6 +110,32 @@ pub fn history(conn: &mut Conn, year: i32) -> Result<Vec<PublishedCycle>, DbErro
     Ok(queries::history(conn, year)?)
 }
 
+/// The published runs of cycles before `year` as §9's backcast reads them: each with its own
+/// catalog, the evaluations it scored and its stored numbers.
+pub fn past_runs(
+    conn: &mut Conn,
+    year: i32,
+) -> Result<Vec<crate::scoring::succession::PastRun>, DbError> {
+    let published = queries::published_cycles(conn, year)?;
+    let mut out = Vec::new();
+    for (cycle_id, cycle_year) in published {
+        let Some(cycle) = super::cycles::find(conn, cycle_year)? else {
+            continue;
+        };
+        let Some(run) = super::runs::current(conn, &cycle)? else {
+            continue;
+        };
+        let seed = super::cycle_catalog::load(conn, cycle_id, cycle.config().groups)?;
+        let catalog = scoring_catalog(&seed);
+        let evals = evaluations(conn, cycle_id, &catalog)?;
+        let result = super::runs::load(conn, &run, cycle_year)?;
+        out.push(crate::scoring::succession::PastRun::from_result(
+            &catalog, &evals, &result,
+        ));
+    }
+    Ok(out)
+}
+
 mod queries {
     #[allow(unused_imports)]
     use super::*;
@@ -125,6 +151,15 @@ mod queries {
                 responses::weight,
             ))
             .load::<EvaluationRow>(c)
+    }
+
+    /// (cycle id, year) of the published cycles before `year`.
+    pub(crate) fn published_cycles(c: &mut Db, year: i32) -> QueryResult<Vec<(i64, i32)>> {
+        cycles::table
+            .filter(cycles::year.lt(year))
+            .filter(cycles::published_run_id.is_not_null())
+            .select((cycles::id, cycles::year))
+            .load::<(i64, i32)>(c)
     }
 
     pub(crate) fn history(c: &mut Db, year: i32) -> QueryResult<Vec<PublishedCycle>> {
@@ -154,6 +189,7 @@ mod queries {
             .collect::<Vec<_>>();
         let ranked: std::collections::HashSet<&str> =
             ranked_totals.iter().map(|(u, _, _)| u.as_str()).collect();
+        // §8: an earlier cycle contributes the value its run normalised (r̃ where it shrank).
         let ranked_raw_values = run_indicator_scores::table
             .filter(run_indicator_scores::run_id.eq(run))
             .filter(run_indicator_scores::raw_value.is_not_null())
@@ -161,10 +197,12 @@ mod queries {
                 run_indicator_scores::unit_code,
                 run_indicator_scores::indicator_code,
                 run_indicator_scores::raw_value.assume_not_null(),
+                run_indicator_scores::estimate,
             ))
-            .load::<(String, String, f64)>(c)?
+            .load::<(String, String, f64, Option<f64>)>(c)?
             .into_iter()
-            .filter(|(u, _, _)| ranked.contains(u.as_str()))
+            .filter(|(u, _, _, _)| ranked.contains(u.as_str()))
+            .map(|(u, i, raw, estimate)| (u, i, estimate.unwrap_or(raw)))
             .collect();
         Ok(PublishedCycle {
             year,

@@ -71,14 +71,16 @@ fn scores_csv_leaves_unranked_units_empty_and_joins_missing_components() {
             "2",
             "-1.5",
             "-1",
-            "DEPC_TIME_COSTS;DEPC_DYNAMISM"
+            "DEPC_TIME_COSTS;DEPC_DYNAMISM",
+            ""
         ]
     );
     let unranked = [
         "DIS_BAC_SON",
         "district",
-        "1",
+        "6",
         "false",
+        "",
         "",
         "",
         "",
@@ -103,7 +105,46 @@ fn scores_csv_leaves_unranked_units_empty_and_joins_missing_components() {
             "0.0000001",
             "0",
             "100",
-            "5.5"
+            "5.5",
+            "30",
+            "30",
+            "2.7",
+            "0.1",
+            ""
         ]
     );
+}
+
+#[test]
+fn a_unit_with_fewer_than_five_evaluations_publishes_its_count_only() {
+    // DIS_BAC_SON has one evaluation (response 1): §3 keeps its answers and its indicator rows
+    // out of every file; scores.csv still gives its count.
+    let mut f = fixture();
+    let small = f
+        .result
+        .scores
+        .iter_mut()
+        .find(|s| s.unit_code == "DIS_BAC_SON");
+    let small = small.expect("fixture unit");
+    small.responses = 1;
+    small.count_only = true;
+    f.result
+        .indicator_scores
+        .push(crate::scoring::IndicatorScore {
+            unit_code: "DIS_BAC_SON".into(),
+            ..f.result.indicator_scores[0].clone()
+        });
+    let secret = f.input().secret;
+    let dis = pseudonym(secret, 1, "DIS_BAC_SON");
+    let responses = rows(&file(&f, "responses.csv"));
+    assert_eq!(responses.len(), 9);
+    assert!(responses.iter().all(|r| r[0] != dis));
+    let answers = rows(&file(&f, "answers.csv"));
+    assert!(answers.iter().all(|r| r[1] != "DIS_BAC_SON"));
+    assert!(!answers.is_empty());
+    let ind = rows(&file(&f, "indicator_scores.csv"));
+    assert!(ind.iter().all(|r| r[0] != "DIS_BAC_SON"));
+    let scores = rows(&file(&f, "scores.csv"));
+    let row = scores.iter().find(|r| r[0] == "DIS_BAC_SON").expect("row");
+    assert_eq!((row[2].as_str(), row[3].as_str()), ("1", "false"));
 }

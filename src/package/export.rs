@@ -2,7 +2,8 @@
 
 use super::microdata::{answers, responses};
 use super::published::{
-    component_scores, components, indicator_scores, indicators, reliability, scores, summary, units,
+    component_scores, components, indicator_scores, indicators, reliability, scores, shrinkage,
+    summary, units,
 };
 use super::tables::CsvFile;
 use crate::catalog::SeedCatalog;
@@ -66,6 +67,7 @@ pub fn files(input: &PackageInput) -> Result<Vec<(String, Vec<u8>)>, PackageErro
         scores(input),
         summary(input),
         reliability(input),
+        shrinkage(input),
     ];
     let mut out = vec![("datapackage.json".to_string(), descriptor(input, &tables)?)];
     for t in &tables {
@@ -109,6 +111,23 @@ pub fn write_zip(input: &PackageInput, path: &Path) -> Result<(), PackageError> 
     Ok(std::fs::write(path, zip_bytes(input)?)?)
 }
 
+/// `ddci.kinds`: each kind of the catalog with its estimator and minimum (METHODOLOGY.md §8).
+fn kinds(input: &PackageInput) -> Vec<serde_json::Value> {
+    let c = input.config;
+    let mut names: Vec<&str> = (input.catalog.units.iter().map(|u| u.kind.as_str()))
+        .chain(c.kinds.keys().map(String::as_str))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|k| {
+            json!({"kind": k, "estimator": c.estimator_for(k).as_str(),
+                   "min_responses": c.min_responses_for(k)})
+        })
+        .collect()
+}
+
 fn descriptor(input: &PackageInput, tables: &[CsvFile]) -> Result<Vec<u8>, PackageError> {
     let c = input.config;
     let groups: Vec<_> = c
@@ -129,6 +148,7 @@ fn descriptor(input: &PackageInput, tables: &[CsvFile]) -> Result<Vec<u8>, Packa
             "pooled_cycles": input.pooled_cycles,
             "bootstrap": {"replicates": c.bootstrap_replicates, "seed": c.bootstrap_seed},
             "groups": groups,
+            "kinds": kinds(input),
             "engine_version": input.engine_version,
         },
     });

@@ -4,7 +4,7 @@ use super::fixture::*;
 use super::*;
 
 #[test]
-fn the_package_holds_datapackage_json_then_the_ten_csv_files_of_section_7() {
+fn the_package_holds_datapackage_json_then_the_csv_files_of_sections_7_and_8() {
     let names: Vec<String> = text_files(&fixture()).into_iter().map(|(n, _)| n).collect();
     let mut expected = vec!["datapackage.json".to_string()];
     expected.extend(HEADERS.iter().map(|(n, _)| n.to_string()));
@@ -33,7 +33,8 @@ fn datapackage_json_describes_every_file_with_its_columns_and_types() {
     assert_eq!(json["profile"], "tabular-data-package");
     assert_eq!(json["name"], "ddci-2024");
     let resources = json["resources"].as_array().expect("resources");
-    assert_eq!(resources.len(), 10);
+    assert_eq!(resources.len(), 11);
+    assert_eq!(resources[10]["path"], "shrinkage.csv");
     for (res, (name, text)) in resources.iter().zip(&all[1..]) {
         assert_eq!(res["path"], name.as_str());
         assert_eq!(res["format"], "csv");
@@ -68,6 +69,7 @@ fn the_ddci_object_holds_the_runs_configuration_and_nothing_else() {
         "cycle",
         "engine_version",
         "groups",
+        "kinds",
         "min_responses",
         "pool_years",
         "pooled_cycles",
@@ -88,6 +90,14 @@ fn the_ddci_object_holds_the_runs_configuration_and_nothing_else() {
     assert_eq!(groups[0]["label_en"], "Excellent");
     assert_eq!(groups[0]["min_total"].as_f64(), Some(80.0));
     assert!(groups[5]["min_total"].is_null());
+    // §8: every kind of the catalog with its estimator and minimum (direct, 30 by default).
+    let kinds = ddci["kinds"].as_array().expect("kinds");
+    let department = kinds
+        .iter()
+        .find(|k| k["kind"] == "department")
+        .expect("department");
+    assert_eq!(department["estimator"], "direct");
+    assert_eq!(department["min_responses"], 30);
 }
 
 #[test]

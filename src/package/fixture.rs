@@ -14,11 +14,12 @@ pub const HEADERS: &[(&str, &str)] = &[
     ("indicators.csv", "indicator_code,component_code,kind,question_type,aggregate,direction,weight,text_vi,text_en"),
     ("responses.csv", "response_id,weight,sector,size,ownership,years,district"),
     ("answers.csv", "response_id,unit_code,indicator_code,value"),
-    ("indicator_scores.csv", "unit_code,indicator_code,n,raw_value,ci_low,ci_high,pool_min,pool_max,score"),
+    ("indicator_scores.csv", "unit_code,indicator_code,n,raw_value,ci_low,ci_high,pool_min,pool_max,score,weight_sum,weight_sq_sum,within_ss,estimate,shrinkage"),
     ("component_scores.csv", "unit_code,component_code,score"),
-    ("scores.csv", "unit_code,kind,responses,ranked,total,rank,group,total_ci_low,total_ci_high,rank_ci_low,rank_ci_high,total_change,rank_change,missing_components"),
+    ("scores.csv", "unit_code,kind,responses,ranked,total,rank,group,total_ci_low,total_ci_high,rank_ci_low,rank_ci_high,total_change,rank_change,missing_components,change_basis"),
     ("summary.csv", "kind,ranked_units,median_total,mean_total"),
     ("reliability.csv", "kind,component_code,n,alpha"),
+    ("shrinkage.csv", "kind,indicator_code,m,mu,sigma2,tau2"),
 ];
 
 pub struct Fixture {
@@ -66,7 +67,7 @@ fn unit_score(unit: &str, kind: &str, ranked: bool) -> UnitScore {
     UnitScore {
         unit_code: unit.into(),
         kind: kind.into(),
-        responses: if ranked { 30 } else { 1 },
+        responses: if ranked { 30 } else { 6 },
         ranked,
         total: ranked.then_some(72.5),
         rank: ranked.then_some(1),
@@ -78,6 +79,8 @@ fn unit_score(unit: &str, kind: &str, ranked: bool) -> UnitScore {
         rank_ci_high: ranked.then_some(2),
         total_change: ranked.then_some(-1.5),
         rank_change: ranked.then_some(-1),
+        change_basis: None,
+        count_only: false,
         missing_components: if ranked {
             vec!["DEPC_TIME_COSTS".into(), "DEPC_DYNAMISM".into()]
         } else {
@@ -99,6 +102,11 @@ fn result() -> ScoringResult {
             pool_min: Some(0.0),
             pool_max: Some(100.0),
             score: Some(5.5),
+            weight_sum: Some(30.0),
+            weight_sq_sum: Some(30.0),
+            within_ss: Some(2.7),
+            estimate: Some(0.1),
+            shrinkage: None,
         }],
         component_scores: vec![ComponentScore {
             unit_code: "DEP_KHDT".into(),
@@ -121,6 +129,7 @@ fn result() -> ScoringResult {
             n: 12,
             alpha: None,
         }],
+        shrinkage: vec![],
         pooled_cycles: vec![2023],
         warnings: vec![],
     }

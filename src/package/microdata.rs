@@ -34,14 +34,19 @@ pub fn pseudonym(secret: &[u8], response_id: i64, unit_code: &str) -> String {
 /// One evaluation as published: (pseudonym, its response, unit code).
 type Evaluation<'a> = (String, &'a StoredResponse, &'a str);
 
-/// Every (response, unit) pair with at least one answer, ordered by pseudonym.
+/// Every (response, unit) pair with at least one answer, ordered by pseudonym; none of a unit
+/// that publishes its count only (1–4 evaluations, METHODOLOGY.md §3).
 fn evaluations<'a>(input: &'a PackageInput) -> Vec<Evaluation<'a>> {
+    let count_only: std::collections::BTreeSet<&str> = (input.result.scores.iter())
+        .filter(|s| s.count_only)
+        .map(|s| s.unit_code.as_str())
+        .collect();
     let mut out = Vec::new();
     for r in input.responses {
         let mut units: Vec<&str> = r.answers.iter().map(|(u, _, _)| u.as_str()).collect();
         units.sort_unstable();
         units.dedup();
-        for u in units {
+        for u in units.into_iter().filter(|u| !count_only.contains(u)) {
             out.push((pseudonym(input.secret, r.id, u), r, u));
         }
     }

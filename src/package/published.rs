@@ -79,7 +79,8 @@ pub fn indicators(input: &PackageInput) -> CsvFile {
     t
 }
 
-/// Every (unit, indicator) with n ≥ 1, in the run's order.
+/// Every (unit, indicator) with n ≥ 1 of a unit with n_u ≥ 5, in the run's order (rows of a
+/// count-only unit stored by an older run are left out too: today's §3 applies).
 pub fn indicator_scores(input: &PackageInput) -> CsvFile {
     let columns = [
         ("unit_code", "string"),
@@ -91,9 +92,20 @@ pub fn indicator_scores(input: &PackageInput) -> CsvFile {
         ("pool_min", "number"),
         ("pool_max", "number"),
         ("score", "number"),
+        ("weight_sum", "number"),
+        ("weight_sq_sum", "number"),
+        ("within_ss", "number"),
+        ("estimate", "number"),
+        ("shrinkage", "number"),
     ];
     let mut t = CsvFile::new("indicator_scores.csv", &columns);
-    for s in &input.result.indicator_scores {
+    let count_only: std::collections::BTreeSet<&str> = (input.result.scores.iter())
+        .filter(|s| s.count_only)
+        .map(|s| s.unit_code.as_str())
+        .collect();
+    let rows = (input.result.indicator_scores.iter())
+        .filter(|s| !count_only.contains(s.unit_code.as_str()));
+    for s in rows {
         t.rows.push(vec![
             safe_text(&s.unit_code),
             safe_text(&s.indicator_code),
@@ -104,6 +116,35 @@ pub fn indicator_scores(input: &PackageInput) -> CsvFile {
             opt_number(s.pool_min),
             opt_number(s.pool_max),
             opt_number(s.score),
+            opt_number(s.weight_sum),
+            opt_number(s.weight_sq_sum),
+            opt_number(s.within_ss),
+            opt_number(s.estimate),
+            opt_number(s.shrinkage),
+        ]);
+    }
+    t
+}
+
+/// `shrinkage.csv`: the §8 parameters of every shrunk indicator.
+pub fn shrinkage(input: &PackageInput) -> CsvFile {
+    let columns = [
+        ("kind", "string"),
+        ("indicator_code", "string"),
+        ("m", "integer"),
+        ("mu", "number"),
+        ("sigma2", "number"),
+        ("tau2", "number"),
+    ];
+    let mut t = CsvFile::new("shrinkage.csv", &columns);
+    for r in &input.result.shrinkage {
+        t.rows.push(vec![
+            safe_text(&r.kind),
+            safe_text(&r.indicator_code),
+            r.m.to_string(),
+            number(r.mu),
+            number(r.sigma2),
+            number(r.tau2),
         ]);
     }
     t
@@ -142,6 +183,7 @@ pub fn scores(input: &PackageInput) -> CsvFile {
         ("total_change", "number"),
         ("rank_change", "integer"),
         ("missing_components", "string"),
+        ("change_basis", "string"),
     ];
     let mut t = CsvFile::new("scores.csv", &columns);
     for s in &input.result.scores {
@@ -160,6 +202,9 @@ pub fn scores(input: &PackageInput) -> CsvFile {
             opt_number(s.total_change),
             opt_count(s.rank_change),
             safe_text(&s.missing_components.join(";")),
+            s.change_basis
+                .map(|b| b.as_str().to_string())
+                .unwrap_or_default(),
         ]);
     }
     t

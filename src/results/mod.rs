@@ -112,3 +112,12 @@ pub(crate) fn unit_name<'a>(loaded: &'a LoadedRun, code: &'a str, lang: &str) ->
         .find(|u| u.code == code)
         .map_or(code, |u| locale::pick(lang, &u.name_vi, &u.name_en))
 }
+
+/// Ranked units with fewer evaluations than this carry a "few responses" mark on the pages
+/// (the default minimum of METHODOLOGY.md §3; a kind may rank on fewer).
+pub const FEW_RESPONSES: u32 = 30;
+
+/// True for a ranked unit with fewer than `FEW_RESPONSES` evaluations.
+pub fn few_responses(s: &crate::scoring::UnitScore) -> bool {
+    s.ranked && s.responses < FEW_RESPONSES
+}

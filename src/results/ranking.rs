@@ -131,6 +131,8 @@ pub fn ranking_view(loaded: &LoadedRun, lang: &str, by: SortBy) -> Value {
                         "change": s.total_change.map(|c| format!("{}{}", if c > 0.0 { "+" } else { "" }, number(Some(c), lang, 2))),
                         "rank_change": s.rank_change,
                         "ranked": s.ranked,
+                        "few": super::few_responses(s),
+                        "count_only": s.count_only,
                     })
                 })
                 .collect();
@@ -143,6 +145,7 @@ pub fn ranking_view(loaded: &LoadedRun, lang: &str, by: SortBy) -> Value {
         .collect();
     json!({
         "year": loaded.cycle.year, "kinds": kinds, "min_responses": loaded.config.min_responses,
+        "few_below": super::FEW_RESPONSES,
         "legend": legend, "sort": by.as_str(),
     })
 }

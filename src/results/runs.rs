@@ -64,6 +64,8 @@ mod tests {
             rank_ci_high: None,
             total_change: None,
             rank_change: None,
+            change_basis: None,
+            count_only: false,
             missing_components: Vec::new(),
         }
     }

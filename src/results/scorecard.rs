@@ -223,7 +223,8 @@ pub fn scorecard_view(
     Some(json!({
         "year": loaded.cycle.year, "code": unit, "name": unit_name(loaded, unit, lang),
         "kind": pick(lang, &kind.name_vi, &kind.name_en),
-        "ranked": score.ranked, "responses": score.responses, "min_responses": loaded.config.min_responses,
+        "ranked": score.ranked, "responses": score.responses, "min_responses": loaded.config.min_responses_for(&def.kind),
+        "few": super::few_responses(score), "few_below": super::FEW_RESPONSES, "count_only": score.count_only,
         "total": number(score.total, lang, 2), "rank": score.rank, "of": ranked_in_kind,
         "ci": score.total_ci_low.zip(score.total_ci_high).map(|(l, h)| format!("{} – {}", number(Some(l), lang, 2), number(Some(h), lang, 2))),
         "rank_ci": score.rank_ci_low.zip(score.rank_ci_high).map(|(l, h)| format!("{l} – {h}")),

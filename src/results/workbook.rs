@@ -133,6 +133,8 @@ fn indicator_sheet(wb: &mut Workbook, cells: &Cells, loaded: &LoadedRun) -> Resu
         "ci_low",
         "ci_high",
         "score",
+        "estimate",
+        "shrinkage",
     ]
     .iter()
     .map(std::string::ToString::to_string)
@@ -157,6 +159,8 @@ fn indicator_sheet(wb: &mut Workbook, cells: &Cells, loaded: &LoadedRun) -> Resu
         cells.number(ws, r, 8, s.ci_low)?;
         cells.number(ws, r, 9, s.ci_high)?;
         cells.number(ws, r, 10, s.score)?;
+        cells.number(ws, r, 11, s.estimate)?;
+        cells.number(ws, r, 12, s.shrinkage)?;
     }
     Ok(())
 }

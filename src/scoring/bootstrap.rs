@@ -1,15 +1,19 @@
 //! METHODOLOGY.md §6 bootstrap, reproducible on any machine and any number of threads.
 //!
 //! Replicate r (0-based) uses `ChaCha8Rng::seed_from_u64(seed)` switched to stream r. It visits
-//! the ranked units in ascending byte order of their codes (so reordering the catalog changes
-//! nothing) and, for each, draws n_u positions into the unit's evaluation order (see `evals`)
+//! the ranked units — and, in a shrunk kind, every unit with n_u ≥ 5 (§8) — in ascending byte
+//! order of their codes (so reordering the catalog changes nothing) and, for each, draws n_u
+//! positions into the unit's evaluation order (see `evals`)
 //! with `draw_below`. Replicates run in parallel, but each depends only on (data, seed, r) and
 //! lands in its own slot, so the result is the same whatever rayon does.
 
-use super::compute::{fill_buckets, raws_from_buckets, score_kind, KindWork};
+use super::compute::{
+    fill_buckets, fill_full, raws_from_buckets, score_kind, unit_stats, FullBuckets, KindWork,
+};
 use super::intervals::percentile;
 use super::normalise::Bounds;
 use super::prepare::Plan;
+use super::shrinkage::{self, UnitStats};
 use rand_chacha::ChaCha8Rng;
 use rand_core::{RngCore, SeedableRng};
 use rayon::prelude::*;
@@ -51,11 +55,28 @@ impl DrawBelow {
     }
 }
 
+/// One unit drawn in every replicate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Draw {
+    pub unit: usize,
+    pub kind: usize,
+    /// Row among the kind's ranked units, if ranked.
+    pub row: Option<usize>,
+    /// Of a shrunk kind with n_u ≥ 5: enters §8's V in the replicate.
+    pub in_v: bool,
+}
+
 /// What the replicates need besides the plan.
 pub(crate) struct Setup<'a> {
     pub plan: &'a Plan,
-    /// Ranked units in draw order: (catalog unit, kind, row within the kind's ranked units).
+    /// Ranked units by ascending code: (catalog unit, kind, row within the kind's ranked
+    /// units); one interval each.
     pub order: Vec<(usize, usize, usize)>,
+    /// Units drawn in each replicate, in drawing order (ascending code): the ranked units and,
+    /// for shrunk kinds, every unit that may enter V. With direct kinds only this is `order`.
+    pub draws: Vec<Draw>,
+    /// Per kind: estimator = shrunk.
+    pub shrunk: Vec<bool>,
     /// Ranked units per kind.
     pub rows: Vec<usize>,
     /// Earlier cycles' pooled bounds per kind and local indicator; fixed in every replicate.
@@ -89,18 +110,29 @@ pub(crate) fn bootstrap(setup: &Setup, replicates: u32, seed: u64) -> Vec<UnitIn
 struct Scratch {
     counts: Vec<u32>,
     bw: Vec<f64>,
+    full: FullBuckets,
     works: Vec<KindWork>,
+    /// Per entry of `draws` with `in_v`: its replicate raw values and §8 statistics.
+    v_raw: Vec<Vec<Option<f64>>>,
+    v_stats: Vec<Vec<Option<UnitStats>>>,
+    v_buf: Vec<UnitStats>,
 }
 
 impl Scratch {
     fn new(setup: &Setup) -> Scratch {
         let kinds = setup.plan.kinds.iter().zip(&setup.rows);
+        let width = |d: &Draw| setup.plan.kinds[d.kind].indicators.len();
+        let v = setup.draws.iter().filter(|d| d.in_v);
         Scratch {
             counts: Vec::new(),
             bw: Vec::new(),
+            full: FullBuckets::default(),
             works: kinds
                 .map(|(kind, &rows)| KindWork::new(kind, rows))
                 .collect(),
+            v_raw: v.clone().map(|d| vec![None; width(d)]).collect(),
+            v_stats: v.map(|d| vec![None; width(d)]).collect(),
+            v_buf: Vec::new(),
         }
     }
 }
@@ -114,8 +146,9 @@ fn replicate(
 ) {
     let plan = setup.plan;
     let mut rng = replicate_rng(seed, r);
-    for &(u, k, row) in &setup.order {
-        let unit = &plan.units[u];
+    let mut slot = 0;
+    for d in &setup.draws {
+        let unit = &plan.units[d.unit];
         let n = unit.n_evals();
         s.counts.clear();
         s.counts.resize(n, 0);
@@ -123,15 +156,62 @@ fn replicate(
         for _ in 0..n {
             s.counts[draw.sample(&mut rng) as usize] += 1;
         }
-        fill_buckets(unit, Some(&s.counts), &mut s.bw);
-        let kind = &plan.kinds[k];
-        raws_from_buckets(unit, kind, &s.bw, s.works[k].raw_row(kind, row));
+        let kind = &plan.kinds[d.kind];
+        if d.in_v {
+            fill_full(unit, Some(&s.counts), &mut s.full);
+            let raw = &mut s.v_raw[slot];
+            raws_from_buckets(unit, kind, &s.full.w, raw);
+            for (i, st) in s.v_stats[slot].iter_mut().enumerate() {
+                *st = unit_stats(unit, kind, &s.full, i, raw[i]);
+            }
+            slot += 1;
+        } else if let Some(row) = d.row {
+            fill_buckets(unit, Some(&s.counts), &mut s.bw);
+            raws_from_buckets(unit, kind, &s.bw, s.works[d.kind].raw_row(kind, row));
+        }
     }
+    shrink_replicate(setup, s);
     for ((kind, hist), work) in plan.kinds.iter().zip(setup.hist).zip(&mut s.works) {
         score_kind(kind, hist, work);
     }
     for (slot, &(_, k, row)) in slots.iter_mut().zip(&setup.order) {
         *slot = (s.works[k].totals[row], s.works[k].ranks[row]);
+    }
+}
+
+/// §8 in one replicate: for each shrunk kind and indicator, μ, σ², τ² and B are fitted again
+/// over the replicate's V, and the ranked units' rows get their estimates.
+fn shrink_replicate(setup: &Setup, s: &mut Scratch) {
+    let v_draws: Vec<&Draw> = setup.draws.iter().filter(|d| d.in_v).collect();
+    for (k, kind) in setup.plan.kinds.iter().enumerate() {
+        if !setup.shrunk[k] {
+            continue;
+        }
+        let v_draws = &v_draws;
+        let in_kind = move || (v_draws.iter().enumerate()).filter(move |(_, d)| d.kind == k);
+        for (slot, d) in in_kind() {
+            if let Some(row) = d.row {
+                s.works[k]
+                    .raw_row(kind, row)
+                    .copy_from_slice(&s.v_raw[slot]);
+            }
+        }
+        for i in 0..kind.indicators.len() {
+            s.v_buf.clear();
+            s.v_buf
+                .extend(in_kind().filter_map(|(slot, _)| s.v_stats[slot][i]));
+            let Some(p) = shrinkage::fit(&s.v_buf) else {
+                continue;
+            };
+            for (slot, d) in in_kind() {
+                let (Some(row), Some(st)) = (d.row, s.v_stats[slot][i]) else {
+                    continue;
+                };
+                let (e, _) = shrinkage::estimate(&p, st.raw, st.n_eff());
+                let width = kind.indicators.len();
+                s.works[k].raw[row * width + i] = Some(e).filter(|e| e.is_finite());
+            }
+        }
     }
 }
 

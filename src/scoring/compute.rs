@@ -6,6 +6,7 @@ use super::aggregate::raw_from_buckets;
 use super::normalise::{normalise, Bounds};
 use super::prepare::{KindPlan, UnitPlan};
 use super::rank::{ranks_into, total, weighted_mean};
+use super::shrinkage::{eligible, stats_from_buckets, UnitStats};
 
 /// Fills `bw` (resized to the unit's bucket count) with Σ count·ρ per bucket. `counts[e]` is
 /// how often evaluation e is drawn; `None` means once each (the point estimate).
@@ -22,6 +23,64 @@ pub(crate) fn fill_buckets(unit: &UnitPlan, counts: Option<&[u32]>, bw: &mut Vec
             bw[b as usize] += w;
         }
     }
+}
+
+/// Bucket sums of one unit: Σ count·ρ (`w`), Σ count·ρ² (`w2`) and Σ count (`n`) per bucket.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FullBuckets {
+    pub w: Vec<f64>,
+    pub w2: Vec<f64>,
+    pub n: Vec<u32>,
+}
+
+/// Like `fill_buckets`, with Σρ² and answer counts too (what §8 needs).
+pub(crate) fn fill_full(unit: &UnitPlan, counts: Option<&[u32]>, b: &mut FullBuckets) {
+    let len = unit.vals.len();
+    b.w.clear();
+    b.w.resize(len, 0.0);
+    b.w2.clear();
+    b.w2.resize(len, 0.0);
+    b.n.clear();
+    b.n.resize(len, 0);
+    for (e, &rho) in unit.weights.iter().enumerate() {
+        let c = match counts {
+            None => 1,
+            Some(c) if c[e] == 0 => continue,
+            Some(c) => c[e],
+        };
+        let (w, w2) = match counts {
+            None => (rho, rho * rho),
+            Some(_) => (f64::from(c) * rho, f64::from(c) * (rho * rho)),
+        };
+        for &k in &unit.buckets[unit.eval_start[e]..unit.eval_start[e + 1]] {
+            let k = k as usize;
+            b.w[k] += w;
+            b.w2[k] += w2;
+            b.n[k] += c;
+        }
+    }
+}
+
+/// §8 statistics of local indicator `i` of a unit from full buckets and its raw value.
+pub(crate) fn unit_stats(
+    unit: &UnitPlan,
+    kind: &KindPlan,
+    b: &FullBuckets,
+    i: usize,
+    raw: Option<f64>,
+) -> Option<UnitStats> {
+    let r = unit.val_start[i]..unit.val_start[i + 1];
+    let agg = kind.aggregate[i];
+    if !eligible(agg) {
+        return None;
+    }
+    let (vals, w, w2, n) = (
+        &unit.vals[r.clone()],
+        &b.w[r.clone()],
+        &b.w2[r.clone()],
+        &b.n[r],
+    );
+    stats_from_buckets(agg, vals, w, w2, n, raw)
 }
 
 /// The raw value of every indicator of the unit's kind from filled buckets.

@@ -4,6 +4,7 @@
 //! `Catalog` vectors so that the hot loops never hash strings.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -77,6 +78,30 @@ string_enum!(Aggregate, "aggregate", {
     Mean => "mean", ShareAgree => "share_agree", ShareYes => "share_yes", Median => "median"
 });
 string_enum!(Direction, "direction", { HigherBetter => "higher_better", LowerBetter => "lower_better" });
+string_enum!(Estimator, "estimator", { Direct => "direct", Shrunk => "shrunk" });
+
+/// How a kind's raw values are estimated (METHODOLOGY.md §8): `direct` is §2 unchanged,
+/// `shrunk` replaces eligible raw values by empirical Bayes estimates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Estimator {
+    #[default]
+    Direct,
+    Shrunk,
+}
+
+/// The settings of one kind (METHODOLOGY.md §3, §8). A kind not listed in `Config::kinds` is
+/// direct with the run's default minimum.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindSettings {
+    /// Evaluations a unit of this kind needs to be ranked; `None` = `Config::min_responses`.
+    pub min_responses: Option<u32>,
+    pub estimator: Estimator,
+}
+
+/// The smallest minimum a run accepts, and the count below which a unit publishes its count
+/// only (METHODOLOGY.md §3).
+pub const COUNT_ONLY_BELOW: u32 = 5;
 
 impl QuestionType {
     /// True when `x` is a valid non-missing answer of this type.
@@ -164,6 +189,28 @@ pub struct Config {
     pub bootstrap_replicates: u32,
     pub bootstrap_seed: u64,
     pub groups: Vec<Group>,
+    /// Per-kind settings by kind name (METHODOLOGY.md §3, §8); empty = every kind direct with
+    /// `min_responses`.
+    #[serde(default)]
+    pub kinds: BTreeMap<String, KindSettings>,
+}
+
+impl Config {
+    /// The minimum of kind `kind`: its own setting, else the run's default.
+    pub fn min_responses_for(&self, kind: &str) -> u32 {
+        self.kinds
+            .get(kind)
+            .and_then(|k| k.min_responses)
+            .unwrap_or(self.min_responses)
+    }
+
+    /// The estimator of kind `kind` (direct unless set).
+    pub fn estimator_for(&self, kind: &str) -> Estimator {
+        self.kinds
+            .get(kind)
+            .map(|k| k.estimator)
+            .unwrap_or_default()
+    }
 }
 
 impl Default for Config {
@@ -174,6 +221,7 @@ impl Default for Config {
             bootstrap_replicates: 1000,
             bootstrap_seed: 20211121,
             groups: default_groups(),
+            kinds: BTreeMap::new(),
         }
     }
 }

@@ -7,7 +7,10 @@ use super::history::previous;
 use super::model::{Catalog, Config, PublishedCycle};
 use super::prepare::Plan;
 use super::rank::group_of;
-use super::result::{ComponentScore, IndicatorScore, KindSummary, ScoringResult, UnitScore};
+use super::result::{
+    ChangeBasis, ComponentScore, IndicatorScore, KindSummary, ScoringResult, ShrinkageRow,
+    UnitScore,
+};
 
 /// Everything the row builders read.
 pub(crate) struct Parts<'a> {
@@ -32,6 +35,7 @@ pub(crate) fn build(p: &Parts, intervals: &[UnitInterval]) -> ScoringResult {
         result.scores.push(unit_row(p, u, interval));
     }
     result.summary = summaries(p, &result.scores);
+    result.shrinkage = shrinkage_rows(p);
     result.warnings = p.plan.warnings.clone();
     if p.plan.units.iter().all(|u| u.n_evals() == 0) {
         result
@@ -51,7 +55,29 @@ fn ranked_at(p: &Parts, u: usize) -> Option<(usize, usize)> {
     Some((p.plan.units[u].kind, p.layout.row[u]?))
 }
 
+/// §8 parameters, ordered by kind and indicator code.
+fn shrinkage_rows(p: &Parts) -> Vec<ShrinkageRow> {
+    let mut rows: Vec<ShrinkageRow> = (p.point.params.iter())
+        .map(|&(k, i, params)| ShrinkageRow {
+            kind: p.plan.kinds[k].name.clone(),
+            indicator_code: p.catalog.indicators[p.plan.kinds[k].indicators[i]]
+                .code
+                .clone(),
+            m: params.m,
+            mu: params.mu,
+            sigma2: params.sigma2,
+            tau2: params.tau2,
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.kind, &a.indicator_code).cmp(&(&b.kind, &b.indicator_code)));
+    rows
+}
+
+/// Rows of a unit; none for a unit that publishes its count only (§3).
 fn indicator_rows(p: &Parts, u: usize) -> Vec<IndicatorScore> {
+    if p.layout.count_only[u] {
+        return Vec::new();
+    }
     let unit = &p.plan.units[u];
     let kind = &p.plan.kinds[unit.kind];
     let ranked = ranked_at(p, u);
@@ -70,6 +96,11 @@ fn indicator_rows(p: &Parts, u: usize) -> Vec<IndicatorScore> {
                 pool_min: bounds.map(|b| b.min),
                 pool_max: bounds.map(|b| b.max),
                 score: ranked.and_then(|(k, row)| p.point.works[k].score(kind, row, i)),
+                weight_sum: p.point.stats[u][i].map(|s| s.weight_sum),
+                weight_sq_sum: p.point.stats[u][i].map(|s| s.weight_sq_sum),
+                within_ss: p.point.stats[u][i].map(|s| s.within_ss),
+                estimate: p.point.estimate[u][i],
+                shrinkage: p.point.shrinkage[u][i],
             }
         })
         .collect()
@@ -128,6 +159,8 @@ fn unit_row(p: &Parts, u: usize, interval: UnitInterval) -> UnitScore {
         rank_change: before
             .zip(rank)
             .map(|((_, then), now)| i64::from(then) - i64::from(now)),
+        change_basis: before.map(|_| ChangeBasis::SameUnit),
+        count_only: p.layout.count_only[u],
         missing_components: missing
             .filter(|(s, _)| s.is_none())
             .map(|(_, &c)| p.catalog.components[c].code.clone())

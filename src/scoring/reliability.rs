@@ -4,7 +4,7 @@
 //! reverse-keyed (6 − x) first: components mix positively and negatively worded statements,
 //! and α assumes every item points the same way.
 
-use super::model::{Catalog, Direction, QuestionType};
+use super::model::{Catalog, Direction, QuestionType, COUNT_ONLY_BELOW};
 use super::prepare::{KindPlan, Plan};
 use super::result::Reliability;
 
@@ -116,9 +116,6 @@ fn eligible_components(catalog: &Catalog, kind: &KindPlan) -> Vec<(usize, Vec<us
     likert.collect()
 }
 
-/// Units with fewer evaluations publish their count only (§3), so their answers stay out of α.
-const MIN_EVALUATIONS: usize = 5;
-
 /// A likert5 answer as α reads it: `lower_better` items reverse-keyed.
 fn keyed(direction: Direction, x: f64) -> f64 {
     match direction {
@@ -139,10 +136,9 @@ fn kind_sums(kind: &KindPlan, plan: &Plan, eligible: &[(usize, Vec<usize>)]) -> 
     }
     let mut dense: Vec<Option<f64>> = vec![None; kind.indicators.len()];
     let mut row = Vec::new();
-    let units = kind
-        .units
-        .iter()
-        .filter(|&&u| plan.evals[u].evals.len() >= MIN_EVALUATIONS);
+    // Units with n_u < 5 publish their count only and take no part (§3, §6).
+    let units =
+        (kind.units.iter()).filter(|&&u| plan.units[u].n_evals() >= COUNT_ONLY_BELOW as usize);
     for (_, answers) in units.flat_map(|&u| plan.evals[u].iter()) {
         spread(answers, &mut dense, true);
         for ((_, items), s) in eligible.iter().zip(&mut sums) {

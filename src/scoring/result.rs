@@ -20,6 +20,64 @@ pub struct IndicatorScore {
     pub pool_max: Option<f64>,
     /// Normalised score in [1, 10]; ranked units only.
     pub score: Option<f64>,
+    /// Σρ over the answers (§8); empty for `median` indicators.
+    #[serde(default)]
+    pub weight_sum: Option<f64>,
+    /// Σρ² over the answers (§8); empty for `median` indicators.
+    #[serde(default)]
+    pub weight_sq_sum: Option<f64>,
+    /// Σρ(y − r_u)² (§8); empty for `median` indicators.
+    #[serde(default)]
+    pub within_ss: Option<f64>,
+    /// The value §4 normalises: r̃_u where §8 shrank the indicator, else the raw value.
+    #[serde(default)]
+    pub estimate: Option<f64>,
+    /// B_u where §8 shrank the indicator; empty when direct.
+    #[serde(default)]
+    pub shrinkage: Option<f64>,
+}
+
+/// One row of `shrinkage.csv`: the §8 parameters of one shrunk indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShrinkageRow {
+    pub kind: String,
+    pub indicator_code: String,
+    pub m: u32,
+    pub mu: f64,
+    pub sigma2: f64,
+    pub tau2: f64,
+}
+
+/// How a unit's change was computed (METHODOLOGY.md §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeBasis {
+    SameUnit,
+    Renamed,
+    Backcast,
+    NotComparable,
+}
+
+impl ChangeBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeBasis::SameUnit => "same_unit",
+            ChangeBasis::Renamed => "renamed",
+            ChangeBasis::Backcast => "backcast",
+            ChangeBasis::NotComparable => "not_comparable",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ChangeBasis> {
+        [
+            ChangeBasis::SameUnit,
+            ChangeBasis::Renamed,
+            ChangeBasis::Backcast,
+            ChangeBasis::NotComparable,
+        ]
+        .into_iter()
+        .find(|b| b.as_str() == s)
+    }
 }
 
 /// One row of `component_scores.csv`, for every component of a ranked unit's kind.
@@ -51,6 +109,12 @@ pub struct UnitScore {
     pub total_change: Option<f64>,
     /// Rank then − rank now: positive means the unit moved up.
     pub rank_change: Option<i64>,
+    /// How the change was computed (§9); `None` when there is no earlier result.
+    #[serde(default)]
+    pub change_basis: Option<ChangeBasis>,
+    /// 1 ≤ n_u < 5: the unit publishes its count only (§3), no raw value, interval or answer.
+    #[serde(default)]
+    pub count_only: bool,
     /// Codes of components of the unit's kind without a score (CSV: joined with `;`).
     /// Empty for unranked units, which have no component scores at all.
     pub missing_components: Vec<String>,
@@ -85,6 +149,9 @@ pub struct ScoringResult {
     pub scores: Vec<UnitScore>,
     pub summary: Vec<KindSummary>,
     pub reliability: Vec<Reliability>,
+    /// §8 parameters of every shrunk indicator, ordered by kind and indicator code.
+    #[serde(default)]
+    pub shrinkage: Vec<ShrinkageRow>,
     /// Earlier years whose published raw values entered the pooled bounds, ascending.
     pub pooled_cycles: Vec<i32>,
     /// Human-readable notes in English (no responses, skipped invalid answers, …).

@@ -17,6 +17,7 @@ mod scoring_formulas;
 mod scoring_pci_reproduction;
 mod scoring_pipeline;
 mod scoring_properties;
+mod scoring_reform;
 mod scoring_table;
 mod survey_api;
 mod survey_pages;

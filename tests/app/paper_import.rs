@@ -146,6 +146,7 @@ fn a_zip_export_holds_the_descriptor_and_every_table() {
         "scores.csv",
         "summary.csv",
         "reliability.csv",
+        "shrinkage.csv",
     ] {
         assert!(
             names.iter().any(|n| n == expected),
@@ -162,7 +163,7 @@ fn a_zip_export_holds_the_descriptor_and_every_table() {
     assert_eq!(json["profile"], "tabular-data-package");
     assert_eq!(json["ddci"]["cycle"], 2025);
     assert_eq!(json["ddci"]["status"], "open");
-    assert_eq!(json["resources"].as_array().map(Vec::len), Some(10));
+    assert_eq!(json["resources"].as_array().map(Vec::len), Some(11));
     let mut answers = String::new();
     std::io::Read::read_to_string(
         &mut archive.by_name("answers.csv").expect("answers"),
@@ -173,9 +174,16 @@ fn a_zip_export_holds_the_descriptor_and_every_table() {
         !answers.contains("P-001"),
         "real response ids never leave the database"
     );
-    assert_eq!(
-        answers.lines().count(),
-        5,
-        "header and the four scored answers"
-    );
+    // The imported units have fewer than 5 evaluations each: they publish their count only
+    // (METHODOLOGY §3), so the four scored answers stay out of the package.
+    assert_eq!(answers.lines().count(), 1, "the header only");
+    let mut scores = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("scores.csv").expect("scores"),
+        &mut scores,
+    )
+    .expect("read");
+    assert!(scores
+        .lines()
+        .any(|l| l.starts_with("DEP_BHXH,department,1,false,")));
 }

@@ -313,15 +313,17 @@ fn an_indicator_without_spread_scores_five_and_a_half() {
 fn an_unranked_unit_publishes_raw_values_and_intervals_only() {
     let c = one_indicator(&["A", "B", "D"]);
     let mut e = Vec::new();
-    for k in 0..3 {
+    for k in 0..6 {
         e.push(ev(&c, 10 + k, "A", &[("i1", 4.)]));
         e.push(ev(&c, 20 + k, "B", &[("i1", 2.)]));
     }
-    // D: 2 evaluations < min_responses = 3, raw 5 = outside the ranked units' range [2, 4].
-    e.push(ev(&c, 30, "D", &[("i1", 5.)]));
-    e.push(ev(&c, 31, "D", &[("i1", 5.)]));
+    // D: 5 evaluations < min_responses = 6 (and ≥ 5, so not count-only), raw 5 = outside the
+    // ranked units' range [2, 4].
+    for k in 0..5 {
+        e.push(ev(&c, 30 + k, "D", &[("i1", 5.)]));
+    }
     let cfg = Config {
-        min_responses: 3,
+        min_responses: 6,
         bootstrap_replicates: 20,
         ..Config::default()
     };
@@ -329,7 +331,7 @@ fn an_unranked_unit_publishes_raw_values_and_intervals_only() {
     let d = unit(&r, "D");
     assert_eq!(
         (d.responses, d.ranked, d.total, d.rank, d.group.as_deref()),
-        (2, false, None, None, None)
+        (5, false, None, None, None)
     );
     assert_eq!(
         (d.total_ci_low, d.rank_ci_low, d.total_change),
@@ -337,10 +339,11 @@ fn an_unranked_unit_publishes_raw_values_and_intervals_only() {
     );
     assert!(d.missing_components.is_empty());
     let row = ind(&r, "D", "i1").expect("D keeps its indicator row");
-    // Raw 5; n = n_eff = 2, s = 0 → interval [5, 5]; no score, no pool bounds.
+    // Raw 5; n = n_eff = 5, s = 0 → interval [5, 5]; no score, no pool bounds.
+    assert!(!d.count_only);
     assert_eq!(
         (row.n, row.raw_value, row.ci_low, row.ci_high),
-        (2, Some(5.0), Some(5.0), Some(5.0))
+        (5, Some(5.0), Some(5.0), Some(5.0))
     );
     assert_eq!((row.score, row.pool_min, row.pool_max), (None, None, None));
     assert_eq!(

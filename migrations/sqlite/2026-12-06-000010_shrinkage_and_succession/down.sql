@@ -1,0 +1,11 @@
+DROP TRIGGER run_shrinkage_frozen_delete;
+DROP TRIGGER run_shrinkage_frozen_update;
+DROP TABLE run_shrinkage;
+ALTER TABLE run_indicator_scores DROP COLUMN shrinkage;
+ALTER TABLE run_indicator_scores DROP COLUMN estimate;
+ALTER TABLE run_indicator_scores DROP COLUMN within_ss;
+ALTER TABLE run_indicator_scores DROP COLUMN weight_sq_sum;
+ALTER TABLE run_indicator_scores DROP COLUMN weight_sum;
+ALTER TABLE run_scores DROP COLUMN count_only;
+ALTER TABLE run_scores DROP COLUMN change_basis;
+ALTER TABLE scoring_runs DROP COLUMN kinds_json;
