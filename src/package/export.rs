@@ -2,7 +2,8 @@
 
 use super::microdata::{answers, responses};
 use super::published::{
-    component_scores, components, indicator_scores, indicators, reliability, scores, summary, units,
+    component_scores, components, indicator_scores, indicators, reliability, scores, summary,
+    unit_links, units,
 };
 use super::tables::CsvFile;
 use crate::catalog::SeedCatalog;
@@ -57,6 +58,7 @@ pub fn files(input: &PackageInput) -> Result<Vec<(String, Vec<u8>)>, PackageErro
     }
     let tables = [
         units(input),
+        unit_links(input),
         components(input),
         indicators(input),
         responses(input),
@@ -116,6 +118,12 @@ fn descriptor(input: &PackageInput, tables: &[CsvFile]) -> Result<Vec<u8>, Packa
         .iter()
         .map(|g| json!({"label_vi": g.label_vi, "label_en": g.label_en, "min_total": g.min_total}))
         .collect();
+    let kinds: Vec<_> = input
+        .catalog
+        .kinds
+        .iter()
+        .map(|k| json!({"kind": k.code, "estimator": k.estimator.as_str(), "min_responses": k.min_responses}))
+        .collect();
     let value = json!({
         "profile": "tabular-data-package",
         "name": format!("ddci-{}", input.year),
@@ -129,6 +137,7 @@ fn descriptor(input: &PackageInput, tables: &[CsvFile]) -> Result<Vec<u8>, Packa
             "pooled_cycles": input.pooled_cycles,
             "bootstrap": {"replicates": c.bootstrap_replicates, "seed": c.bootstrap_seed},
             "groups": groups,
+            "kinds": kinds,
             "engine_version": input.engine_version,
         },
     });
