@@ -78,7 +78,7 @@ pub fn block(
         .collect();
     let intro = catalog
         .kind(&u.kind)
-        .map(|k| pick(lang, &k.intro_vi, &k.intro_en))
+        .map(|k| pick(lang, &k.intro_vi, &k.intro_en).clone())
         .unwrap_or_default();
     json!({
         "unit_code": u.code,
