@@ -1,8 +1,10 @@
 //! Synthetic but realistic responses for demonstrations and benchmarks.
 //!
-//! Each business evaluates a few departments and the district it is located in; every unit has
-//! a hidden quality so that rankings have a real spread; businesses differ in leniency; some
-//! answers are "don't know". The same seed always yields the same responses.
+//! Each business evaluates a few departments and the district (or, from 2025, the commune) it is
+//! located in; every unit has a hidden quality so that rankings have a real spread; businesses
+//! differ in leniency; some answers are "don't know". Communes are chosen as businesses are
+//! located: most in the four wards and the border-gate communes, a handful in most others, fewer
+//! than five in some. The same seed always yields the same responses.
 
 use crate::catalog::{IndicatorDef, SeedCatalog};
 use crate::responses::{Channel, NewEvaluation, NewResponse};
@@ -74,7 +76,41 @@ fn one_response(
     }
 }
 
-/// Two to five units of the first kind (departments) and one of each other kind (the district).
+/// Communes at the border gates (Hữu Nghị at Đồng Đăng, Tân Thanh, Chi Ma), where trading
+/// businesses cluster, as named in the 2025 list.
+const BORDER_GATE_COMMUNES: &[&str] = &["Xã Đồng Đăng", "Xã Hoàng Văn Thụ", "Xã Mẫu Sơn"];
+
+/// How many businesses a commune-level unit has, relative to the others: wards and border-gate
+/// communes many, the rest few and unevenly so (a fixed spread by list position).
+fn commune_weight(name: &str, position: usize) -> f64 {
+    if name.starts_with("Phường ") {
+        12.0
+    } else if BORDER_GATE_COMMUNES.contains(&name) {
+        7.0
+    } else {
+        0.04 + 0.3 * ((position * 37) % 61) as f64 / 60.0
+    }
+}
+
+/// One commune, drawn in proportion to `commune_weight`.
+fn pick_commune(catalog: &SeedCatalog, of_kind: &[usize], rng: &mut Rng) -> usize {
+    let weights: Vec<f64> = of_kind
+        .iter()
+        .enumerate()
+        .map(|(i, &u)| commune_weight(&catalog.units[u].name_vi, i))
+        .collect();
+    let mut x = rng.uniform() * weights.iter().sum::<f64>();
+    for (&u, w) in of_kind.iter().zip(&weights) {
+        if x < *w {
+            return u;
+        }
+        x -= w;
+    }
+    of_kind[of_kind.len() - 1]
+}
+
+/// Two to five units of the first kind (departments) and one of each other kind (the district
+/// or the commune).
 fn choose_units(catalog: &SeedCatalog, rng: &mut Rng) -> Vec<usize> {
     let mut chosen = Vec::new();
     for (k, kind) in catalog.kinds.iter().enumerate() {
@@ -82,6 +118,10 @@ fn choose_units(catalog: &SeedCatalog, rng: &mut Rng) -> Vec<usize> {
             .filter(|&u| catalog.units[u].kind == kind.code)
             .collect();
         if of_kind.is_empty() {
+            continue;
+        }
+        if kind.code == "commune" {
+            chosen.push(pick_commune(catalog, &of_kind, rng));
             continue;
         }
         let wanted = if k == 0 { 2 + rng.below(4) } else { 1 };
@@ -151,8 +191,10 @@ fn profile(catalog: &SeedCatalog, district: Option<&str>, rng: &mut Rng) -> Vec<
                 .iter()
                 .filter(|c| c.question_code == q.code)
                 .collect();
+            // Place choices are the unit code without its prefix, in lowercase.
             let by_district = district.and_then(|d| {
-                let short = d.trim_start_matches("DIS_").to_ascii_lowercase();
+                let short = d.split_once('_').map_or(d, |(_, rest)| rest);
+                let short = short.to_ascii_lowercase();
                 choices.iter().find(|c| c.code == short)
             });
             let choice = by_district.or_else(|| choices.get(rng.below(choices.len())))?;

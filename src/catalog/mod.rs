@@ -3,10 +3,13 @@
 //! A catalog is loaded whole or not at all: the first problem stops the load with the file, line
 //! and column named (see `seeds/lang-son/README.md` for the format).
 
+mod era;
+mod links;
 mod parse;
 pub mod table;
 
 use crate::scoring::model::{Aggregate, Direction, Group, QuestionType};
+pub use era::{valid_in, Estimator, Relation, UnitLink};
 pub use table::CsvError;
 
 /// The Lạng Sơn catalog compiled into the binary, so that a fresh machine needs no files.
@@ -37,6 +40,10 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "pci_accountability.csv",
         include_str!("../../seeds/lang-son/pci_accountability.csv"),
     ),
+    (
+        "unit_links.csv",
+        include_str!("../../seeds/lang-son/unit_links.csv"),
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq)]
@@ -45,6 +52,15 @@ pub struct Kind {
     pub name_vi: String,
     pub name_en: String,
     pub sort_order: i32,
+    /// The minimum number of evaluations for a ranking; `None` = the cycle's default.
+    pub min_responses: Option<u32>,
+    pub estimator: Estimator,
+    /// First and last cycle year the kind is assessed (`None` = open).
+    pub valid_from: Option<i32>,
+    pub valid_to: Option<i32>,
+    /// Shown above each block of this kind's questions (reference period); may be empty.
+    pub intro_vi: String,
+    pub intro_en: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +70,11 @@ pub struct UnitDef {
     pub name_vi: String,
     pub name_en: String,
     pub sort_order: i32,
+    /// First and last cycle year of this row (`None` = open).
+    pub valid_from: Option<i32>,
+    pub valid_to: Option<i32>,
+    /// The national statistics office's code (communes), kept as text with its leading zeros.
+    pub official_code: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +162,8 @@ pub struct ProfileQuestionDef {
     pub text_vi: String,
     pub text_en: String,
     pub sort_order: i32,
+    pub valid_from: Option<i32>,
+    pub valid_to: Option<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -150,6 +173,8 @@ pub struct ProfileChoiceDef {
     pub label_vi: String,
     pub label_en: String,
     pub sort_order: i32,
+    /// Earlier names a respondent may search by (e.g. the former communes merged into this one).
+    pub former_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -161,6 +186,8 @@ pub struct PciLink {
     pub lead_unit_code: String,
     pub ddci_component_codes: Vec<String>,
     pub sort_order: i32,
+    pub valid_from: Option<i32>,
+    pub valid_to: Option<i32>,
 }
 
 /// A whole, validated seed catalog.
@@ -174,6 +201,8 @@ pub struct SeedCatalog {
     pub profile_choices: Vec<ProfileChoiceDef>,
     pub groups: Vec<Group>,
     pub pci_links: Vec<PciLink>,
+    /// Succession of units across the 2025 reorganisation (`unit_links.csv`).
+    pub unit_links: Vec<UnitLink>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -217,6 +246,17 @@ impl SeedCatalog {
         read: impl Fn(&str) -> Result<String, CatalogError>,
     ) -> Result<SeedCatalog, CatalogError> {
         parse::parse_catalog(read)
+    }
+
+    /// The part of the catalog valid in cycle `year`: its kinds, their units, components and
+    /// indicators, the profile, the PCI map of that year and the links of its units.
+    pub fn for_year(&self, year: i32) -> SeedCatalog {
+        era::for_year(self, year)
+    }
+
+    /// The kind of a code, if the catalog has it.
+    pub fn kind(&self, code: &str) -> Option<&Kind> {
+        self.kinds.iter().find(|k| k.code == code)
     }
 
     /// The scored kinds, in display order.

@@ -13,7 +13,7 @@ pub(super) fn parse_catalog(
     let kinds = kinds(read)?;
     let kind_set: HashSet<&str> = kinds.iter().map(|k| k.code.as_str()).collect();
     let mut codes = CodeRegistry::default();
-    let units = units(read, &kind_set, &mut codes)?;
+    let (units, unit_lines) = units(read, &kind_set, &mut codes)?;
     let components = components(read, &kind_set, &mut codes)?;
     let indicators = indicators(read, &components, &mut codes)?;
     check_every_component_has_indicators(&components, &indicators)?;
@@ -21,7 +21,10 @@ pub(super) fn parse_catalog(
     let profile_choices = profile_choices(read, &profile_questions)?;
     let groups = groups(read)?;
     let pci_links = pci_links(read, &units, &components)?;
+    let unit_links = super::links::unit_links(&table(read, "unit_links.csv", LINK_COLUMNS)?, &units)?;
+    super::links::check_territory(&units, &unit_lines, &unit_links)?;
     Ok(SeedCatalog {
+        unit_links,
         kinds,
         units,
         components,
@@ -36,6 +39,19 @@ pub(super) fn parse_catalog(
 fn table(read: Read, file: &str, columns: &[&str]) -> Result<Table, CatalogError> {
     Ok(Table::parse(file, &read(file)?, columns)?)
 }
+
+/// A table whose `optional` columns may be left out (catalogs written before they existed).
+fn table_with(
+    read: Read,
+    file: &str,
+    columns: &[&str],
+    optional: &[&str],
+) -> Result<Table, CatalogError> {
+    Ok(Table::parse_with(file, &read(file)?, columns, optional)?)
+}
+
+const LINK_COLUMNS: &[&str] = &["unit_code", "predecessor_code", "relation", "note"];
+const VALIDITY: [&str; 2] = ["valid_from", "valid_to"];
 
 /// Unit, component and indicator codes share one namespace (METHODOLOGY.md §1).
 #[derive(Default)]
@@ -68,10 +84,18 @@ fn row_file(row: &Row) -> String {
 }
 
 fn kinds(read: Read) -> Result<Vec<Kind>, CatalogError> {
-    let t = table(
+    let t = table_with(
         read,
         "kinds.csv",
         &["code", "name_vi", "name_en", "sort_order"],
+        &[
+            "min_responses",
+            "estimator",
+            "valid_from",
+            "valid_to",
+            "intro_vi",
+            "intro_en",
+        ],
     )?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -83,11 +107,22 @@ fn kinds(read: Read) -> Result<Vec<Kind>, CatalogError> {
                 .error("code", format!("`{code}` is not a new lowercase kind code"))
                 .into());
         }
+        let (valid_from, valid_to) = row.validity()?;
+        let estimator = match row.get("estimator") {
+            "" => Estimator::Direct,
+            _ => row.parsed("estimator")?,
+        };
         out.push(Kind {
             code,
             name_vi: row.text("name_vi")?,
             name_en: row.text("name_en")?,
             sort_order: row.integer("sort_order")?,
+            min_responses: row.optional_count("min_responses")?,
+            estimator,
+            valid_from,
+            valid_to,
+            intro_vi: row.get("intro_vi").to_string(),
+            intro_en: row.get("intro_en").to_string(),
         });
     }
     Ok(out)
@@ -101,27 +136,64 @@ fn known_kind(row: &Row, kinds: &HashSet<&str>) -> Result<String, CsvError> {
     Ok(kind)
 }
 
+/// The units with the line of each row. One code may have several rows (a new name from some
+/// year on) as long as their validity years do not overlap.
 fn units(
     read: Read,
     kinds: &HashSet<&str>,
     codes: &mut CodeRegistry,
-) -> Result<Vec<UnitDef>, CatalogError> {
-    let t = table(
+) -> Result<(Vec<UnitDef>, Vec<u64>), CatalogError> {
+    let t = table_with(
         read,
         "units.csv",
         &["code", "kind", "name_vi", "name_en", "sort_order"],
+        &["valid_from", "valid_to", "official_code"],
     )?;
-    let mut out = Vec::new();
+    let mut out: Vec<UnitDef> = Vec::new();
+    let mut lines = Vec::new();
     for row in t.rows() {
+        let (valid_from, valid_to) = row.validity()?;
+        let code = row.text("code")?;
+        let earlier = out.iter().zip(&lines).find(|(u, _)| u.code == code);
+        let code = match earlier {
+            Some((u, line)) => same_code_again(&row, u, *line, (valid_from, valid_to))?,
+            None => codes.claim(&row, "code")?,
+        };
+        let official = row.get("official_code");
         out.push(UnitDef {
-            code: codes.claim(&row, "code")?,
+            code,
             kind: known_kind(&row, kinds)?,
             name_vi: row.text("name_vi")?,
             name_en: row.text("name_en")?,
             sort_order: row.integer("sort_order")?,
+            valid_from,
+            valid_to,
+            official_code: (!official.is_empty()).then(|| official.to_string()),
         });
+        lines.push(row.line);
     }
-    Ok(out)
+    Ok((out, lines))
+}
+
+/// A second row for a unit code: allowed for another period of the same unit.
+fn same_code_again(
+    row: &Row,
+    first: &UnitDef,
+    first_line: u64,
+    validity: (Option<i32>, Option<i32>),
+) -> Result<String, CsvError> {
+    if super::era::overlap((first.valid_from, first.valid_to), validity) {
+        let msg = format!(
+            "duplicate code `{}` (first at units.csv line {first_line}) with overlapping validity years",
+            first.code
+        );
+        return Err(row.error("code", msg));
+    }
+    if row.get("kind") != first.kind {
+        let msg = format!("code `{}` changes kind (see line {first_line})", first.code);
+        return Err(row.error("kind", msg));
+    }
+    Ok(first.code.clone())
 }
 
 fn components(
@@ -246,7 +318,7 @@ fn check_every_component_has_indicators(
 
 fn profile_questions(read: Read) -> Result<Vec<ProfileQuestionDef>, CatalogError> {
     let columns = ["code", "question_type", "text_vi", "text_en", "sort_order"];
-    let t = table(read, "profile_questions.csv", &columns)?;
+    let t = table_with(read, "profile_questions.csv", &columns, &VALIDITY)?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for row in t.rows() {
@@ -259,12 +331,15 @@ fn profile_questions(read: Read) -> Result<Vec<ProfileQuestionDef>, CatalogError
             let msg = format!("`{question_type}` is not `single_choice` or `number`");
             return Err(row.error("question_type", msg).into());
         }
+        let (valid_from, valid_to) = row.validity()?;
         out.push(ProfileQuestionDef {
             code,
             question_type,
             text_vi: row.text("text_vi")?,
             text_en: row.text("text_en")?,
             sort_order: row.integer("sort_order")?,
+            valid_from,
+            valid_to,
         });
     }
     Ok(out)
@@ -281,7 +356,7 @@ fn profile_choices(
         "label_en",
         "sort_order",
     ];
-    let t = table(read, "profile_choices.csv", &columns)?;
+    let t = table_with(read, "profile_choices.csv", &columns, &["former_names"])?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for row in t.rows() {
@@ -302,9 +377,18 @@ fn profile_choices(
             label_vi: row.text("label_vi")?,
             label_en: row.text("label_en")?,
             sort_order: row.integer("sort_order")?,
+            former_names: split_names(row.get("former_names")),
         });
     }
     Ok(out)
+}
+
+fn split_names(cell: &str) -> Vec<String> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 fn groups(read: Read) -> Result<Vec<Group>, CatalogError> {
@@ -356,7 +440,7 @@ fn pci_links(
         "lead_unit_code",
         "ddci_component_codes",
     ];
-    let t = table(read, "pci_accountability.csv", &columns)?;
+    let t = table_with(read, "pci_accountability.csv", &columns, &VALIDITY)?;
     let mut out = Vec::new();
     for (i, row) in t.rows().enumerate() {
         let lead = row.text("lead_unit_code")?;
@@ -381,6 +465,8 @@ fn pci_links(
             lead_unit_code: lead,
             ddci_component_codes: codes,
             sort_order: i as i32 + 1,
+            valid_from: row.validity()?.0,
+            valid_to: row.validity()?.1,
         });
     }
     Ok(out)

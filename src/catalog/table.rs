@@ -185,6 +185,42 @@ impl<'a> Row<'a> {
             .map_err(|_| self.error(column, format!("`{v}` is not a whole number")))
     }
 
+    /// An empty cell or a cycle year (2000–2100).
+    pub fn optional_year(&self, column: &str) -> Result<Option<i32>, CsvError> {
+        let v = self.get(column);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        match v.parse::<i32>() {
+            Ok(y) if (2000..=2100).contains(&y) => Ok(Some(y)),
+            _ => Err(self.error(column, format!("`{v}` is not a year (2000–2100)"))),
+        }
+    }
+
+    /// An empty cell or a whole number of at least 1.
+    pub fn optional_count(&self, column: &str) -> Result<Option<u32>, CsvError> {
+        let v = self.get(column);
+        if v.is_empty() {
+            return Ok(None);
+        }
+        match v.parse::<u32>() {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            _ => Err(self.error(column, format!("`{v}` is not a whole number ≥ 1"))),
+        }
+    }
+
+    /// `valid_from` and `valid_to`, refused when the range is empty.
+    pub fn validity(&self) -> Result<(Option<i32>, Option<i32>), CsvError> {
+        let from = self.optional_year("valid_from")?;
+        let to = self.optional_year("valid_to")?;
+        if let (Some(f), Some(t)) = (from, to) {
+            if t < f {
+                return Err(self.error("valid_to", format!("{t} is before valid_from {f}")));
+            }
+        }
+        Ok((from, to))
+    }
+
     pub fn boolean(&self, column: &str) -> Result<bool, CsvError> {
         match self.get(column) {
             "true" => Ok(true),

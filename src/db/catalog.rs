@@ -13,16 +13,35 @@ struct NewKind<'a> {
     name_vi: &'a str,
     name_en: &'a str,
     sort_order: i32,
+    min_responses: Option<i32>,
+    estimator: &'a str,
+    valid_from: Option<i32>,
+    valid_to: Option<i32>,
+    intro_vi: &'a str,
+    intro_en: &'a str,
 }
 
 #[derive(Insertable)]
 #[diesel(table_name = catalog_units)]
 struct NewUnit<'a> {
+    position: i32,
     code: &'a str,
     kind: &'a str,
     name_vi: &'a str,
     name_en: &'a str,
     sort_order: i32,
+    valid_from: Option<i32>,
+    valid_to: Option<i32>,
+    official_code: Option<&'a str>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = catalog_unit_links)]
+struct NewUnitLink<'a> {
+    unit_code: &'a str,
+    predecessor_code: &'a str,
+    relation: &'a str,
+    note: &'a str,
 }
 
 #[derive(Insertable)]
@@ -62,6 +81,8 @@ struct NewProfileQuestion<'a> {
     text_vi: &'a str,
     text_en: &'a str,
     sort_order: i32,
+    valid_from: Option<i32>,
+    valid_to: Option<i32>,
 }
 
 #[derive(Insertable)]
@@ -72,6 +93,7 @@ struct NewProfileChoice<'a> {
     label_vi: &'a str,
     label_en: &'a str,
     sort_order: i32,
+    former_names: String,
 }
 
 #[derive(Insertable)]
@@ -93,6 +115,8 @@ struct NewPciLink<'a> {
     lead_unit_code: &'a str,
     ddci_component_codes: String,
     sort_order: i32,
+    valid_from: Option<i32>,
+    valid_to: Option<i32>,
 }
 
 /// Replaces the seed catalog in one transaction: running it twice leaves the same rows, and
@@ -122,6 +146,7 @@ mod queries {
     }
 
     fn delete_all(c: &mut Db) -> QueryResult<()> {
+        diesel::delete(catalog_unit_links::table).execute(c)?;
         diesel::delete(pci_accountability::table).execute(c)?;
         diesel::delete(catalog_groups::table).execute(c)?;
         diesel::delete(catalog_profile_choices::table).execute(c)?;
@@ -142,21 +167,45 @@ mod queries {
                 name_vi: &k.name_vi,
                 name_en: &k.name_en,
                 sort_order: k.sort_order,
+                min_responses: k.min_responses.map(|n| n as i32),
+                estimator: k.estimator.as_str(),
+                valid_from: k.valid_from,
+                valid_to: k.valid_to,
+                intro_vi: &k.intro_vi,
+                intro_en: &k.intro_en,
             })
             .collect();
         crate::db::insert_rows(c, catalog_kinds::table, &kinds)?;
         let units: Vec<_> = seed
             .units
             .iter()
-            .map(|u| NewUnit {
+            .enumerate()
+            .map(|(i, u)| NewUnit {
+                position: i as i32 + 1,
                 code: &u.code,
                 kind: &u.kind,
                 name_vi: &u.name_vi,
                 name_en: &u.name_en,
                 sort_order: u.sort_order,
+                valid_from: u.valid_from,
+                valid_to: u.valid_to,
+                official_code: u.official_code.as_deref(),
             })
             .collect();
         crate::db::insert_rows(c, catalog_units::table, &units)?;
+        let links: Vec<_> = seed
+            .unit_links
+            .iter()
+            .map(|l| NewUnitLink {
+                unit_code: &l.unit_code,
+                predecessor_code: &l.predecessor_code,
+                relation: l.relation.as_str(),
+                note: &l.note,
+            })
+            .collect();
+        if !links.is_empty() {
+            crate::db::insert_rows(c, catalog_unit_links::table, &links)?;
+        }
         Ok(())
     }
 
@@ -207,6 +256,8 @@ mod queries {
                 text_vi: &q.text_vi,
                 text_en: &q.text_en,
                 sort_order: q.sort_order,
+                valid_from: q.valid_from,
+                valid_to: q.valid_to,
             })
             .collect();
         crate::db::insert_rows(c, catalog_profile_questions::table, &questions)?;
@@ -219,6 +270,7 @@ mod queries {
                 label_vi: &q.label_vi,
                 label_en: &q.label_en,
                 sort_order: q.sort_order,
+                former_names: q.former_names.join("; "),
             })
             .collect();
         crate::db::insert_rows(c, catalog_profile_choices::table, &choices)?;
@@ -245,6 +297,8 @@ mod queries {
                 lead_unit_code: &l.lead_unit_code,
                 ddci_component_codes: l.ddci_component_codes.join(";"),
                 sort_order: l.sort_order,
+                valid_from: l.valid_from,
+                valid_to: l.valid_to,
             })
             .collect();
         crate::db::insert_rows(c, pci_accountability::table, &links)?;
@@ -254,37 +308,25 @@ mod queries {
     pub(crate) fn load(c: &mut Db) -> QueryResult<Option<SeedCatalog>> {
         let kinds = catalog_kinds::table
             .order((catalog_kinds::sort_order, catalog_kinds::code))
-            .load::<(String, String, String, i32)>(c)?;
+            .select(StoredKind::as_select())
+            .load::<StoredKind>(c)?;
         if kinds.is_empty() {
             return Ok(None);
         }
+        let kinds = kinds
+            .into_iter()
+            .map(StoredKind::into_kind)
+            .collect::<QueryResult<_>>()?;
         load_rest(c, kinds).map(Some)
     }
 
-    fn load_rest(
-        c: &mut Db,
-        kinds: Vec<(String, String, String, i32)>,
-    ) -> QueryResult<SeedCatalog> {
-        let kinds = kinds
-            .into_iter()
-            .map(|(code, name_vi, name_en, sort_order)| Kind {
-                code,
-                name_vi,
-                name_en,
-                sort_order,
-            })
-            .collect();
+    fn load_rest(c: &mut Db, kinds: Vec<Kind>) -> QueryResult<SeedCatalog> {
         let units = catalog_units::table
-            .order((catalog_units::sort_order, catalog_units::code))
-            .load::<(String, String, String, String, i32)>(c)?
+            .order(catalog_units::position)
+            .select(StoredUnit::as_select())
+            .load::<StoredUnit>(c)?
             .into_iter()
-            .map(|(code, kind, name_vi, name_en, sort_order)| UnitDef {
-                code,
-                kind,
-                name_vi,
-                name_en,
-                sort_order,
-            })
+            .map(StoredUnit::into_def)
             .collect();
         let components = catalog_components::table
             .order((catalog_components::sort_order, catalog_components::code))
@@ -310,7 +352,30 @@ mod queries {
             profile_choices: load_profile_choices(c)?,
             groups: load_groups(c)?,
             pci_links: load_pci_links(c)?,
+            unit_links: load_unit_links(c)?,
         })
+    }
+
+    fn load_unit_links(c: &mut Db) -> QueryResult<Vec<UnitLink>> {
+        catalog_unit_links::table
+            .order((catalog_unit_links::unit_code, catalog_unit_links::predecessor_code))
+            .select((
+                catalog_unit_links::unit_code,
+                catalog_unit_links::predecessor_code,
+                catalog_unit_links::relation,
+                catalog_unit_links::note,
+            ))
+            .load::<(String, String, String, String)>(c)?
+            .into_iter()
+            .map(|(unit_code, predecessor_code, relation, note)| {
+                Ok(UnitLink {
+                    unit_code,
+                    predecessor_code,
+                    relation: parse_stored(&relation)?,
+                    note,
+                })
+            })
+            .collect()
     }
 
     fn load_indicators(c: &mut Db) -> QueryResult<Vec<IndicatorDef>> {
@@ -328,15 +393,19 @@ mod queries {
                 catalog_profile_questions::sort_order,
                 catalog_profile_questions::code,
             ))
-            .load::<(String, String, String, String, i32)>(c)?
+            .load::<(String, String, String, String, i32, Option<i32>, Option<i32>)>(c)?
             .into_iter()
             .map(
-                |(code, question_type, text_vi, text_en, sort_order)| ProfileQuestionDef {
-                    code,
-                    question_type,
-                    text_vi,
-                    text_en,
-                    sort_order,
+                |(code, question_type, text_vi, text_en, sort_order, valid_from, valid_to)| {
+                    ProfileQuestionDef {
+                        code,
+                        question_type,
+                        text_vi,
+                        text_en,
+                        sort_order,
+                        valid_from,
+                        valid_to,
+                    }
                 },
             )
             .collect())
@@ -349,15 +418,16 @@ mod queries {
                 catalog_profile_choices::sort_order,
                 catalog_profile_choices::code,
             ))
-            .load::<(String, String, String, String, i32)>(c)?
+            .load::<(String, String, String, String, i32, String)>(c)?
             .into_iter()
             .map(
-                |(question_code, code, label_vi, label_en, sort_order)| ProfileChoiceDef {
+                |(question_code, code, label_vi, label_en, sort_order, former)| ProfileChoiceDef {
                     question_code,
                     code,
                     label_vi,
                     label_en,
                     sort_order,
+                    former_names: split_names(&former),
                 },
             )
             .collect())
@@ -379,27 +449,110 @@ mod queries {
     fn load_pci_links(c: &mut Db) -> QueryResult<Vec<PciLink>> {
         Ok(pci_accountability::table
             .order(pci_accountability::sort_order)
-            .load::<(String, String, String, Option<f64>, String, String, i32)>(c)?
+            .select(StoredPci::as_select())
+            .load::<StoredPci>(c)?
             .into_iter()
-            .map(
-                |(pci_code, name_vi, name_en, pci_weight, lead_unit_code, codes, sort_order)| {
-                    PciLink {
-                        pci_code,
-                        name_vi,
-                        name_en,
-                        pci_weight,
-                        lead_unit_code,
-                        sort_order,
-                        ddci_component_codes: codes
-                            .split(';')
-                            .filter(|c| !c.is_empty())
-                            .map(String::from)
-                            .collect(),
-                    }
-                },
-            )
+            .map(|p| PciLink {
+                pci_code: p.pci_code,
+                name_vi: p.name_vi,
+                name_en: p.name_en,
+                pci_weight: p.pci_weight,
+                lead_unit_code: p.lead_unit_code,
+                sort_order: p.sort_order,
+                ddci_component_codes: p
+                    .ddci_component_codes
+                    .split(';')
+                    .filter(|c| !c.is_empty())
+                    .map(String::from)
+                    .collect(),
+                valid_from: p.valid_from,
+                valid_to: p.valid_to,
+            })
             .collect())
     }
+}
+
+/// `a; b; c` back into names.
+pub(crate) fn split_names(cell: &str) -> Vec<String> {
+    cell.split(';')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = catalog_kinds)]
+struct StoredKind {
+    code: String,
+    name_vi: String,
+    name_en: String,
+    sort_order: i32,
+    min_responses: Option<i32>,
+    estimator: String,
+    valid_from: Option<i32>,
+    valid_to: Option<i32>,
+    intro_vi: String,
+    intro_en: String,
+}
+
+impl StoredKind {
+    fn into_kind(self) -> QueryResult<Kind> {
+        Ok(Kind {
+            estimator: parse_stored(&self.estimator)?,
+            min_responses: self.min_responses.map(|n| n.max(1) as u32),
+            code: self.code,
+            name_vi: self.name_vi,
+            name_en: self.name_en,
+            sort_order: self.sort_order,
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+            intro_vi: self.intro_vi,
+            intro_en: self.intro_en,
+        })
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = catalog_units)]
+struct StoredUnit {
+    code: String,
+    kind: String,
+    name_vi: String,
+    name_en: String,
+    sort_order: i32,
+    valid_from: Option<i32>,
+    valid_to: Option<i32>,
+    official_code: Option<String>,
+}
+
+impl StoredUnit {
+    fn into_def(self) -> UnitDef {
+        UnitDef {
+            code: self.code,
+            kind: self.kind,
+            name_vi: self.name_vi,
+            name_en: self.name_en,
+            sort_order: self.sort_order,
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+            official_code: self.official_code,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = pci_accountability)]
+struct StoredPci {
+    sort_order: i32,
+    pci_code: String,
+    name_vi: String,
+    name_en: String,
+    pci_weight: Option<f64>,
+    lead_unit_code: String,
+    ddci_component_codes: String,
+    valid_from: Option<i32>,
+    valid_to: Option<i32>,
 }
 
 /// A stored indicator row; its enums were checked on the way in (and by CHECK constraints).

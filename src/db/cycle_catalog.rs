@@ -51,46 +51,129 @@ fn indicator_def(t: IndicatorTuple) -> QueryResult<IndicatorDef> {
     })
 }
 
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = units)]
+struct CycleUnit {
+    code: String,
+    kind: String,
+    kind_name_vi: String,
+    kind_name_en: String,
+    name_vi: String,
+    name_en: String,
+    sort_order: i32,
+    official_code: Option<String>,
+    valid_from: Option<i32>,
+    valid_to: Option<i32>,
+}
+
+impl CycleUnit {
+    fn into_def(self) -> UnitDef {
+        UnitDef {
+            code: self.code,
+            kind: self.kind,
+            name_vi: self.name_vi,
+            name_en: self.name_en,
+            sort_order: self.sort_order,
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+            official_code: self.official_code,
+        }
+    }
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = cycle_kinds)]
+struct CycleKind {
+    code: String,
+    name_vi: String,
+    name_en: String,
+    sort_order: i32,
+    min_responses: Option<i32>,
+    estimator: String,
+    valid_from: Option<i32>,
+    valid_to: Option<i32>,
+    intro_vi: String,
+    intro_en: String,
+}
+
+impl CycleKind {
+    fn into_kind(self) -> QueryResult<Kind> {
+        Ok(Kind {
+            estimator: parse_stored(&self.estimator)?,
+            min_responses: self.min_responses.map(|n| n.max(1) as u32),
+            code: self.code,
+            name_vi: self.name_vi,
+            name_en: self.name_en,
+            sort_order: self.sort_order,
+            valid_from: self.valid_from,
+            valid_to: self.valid_to,
+            intro_vi: self.intro_vi,
+            intro_en: self.intro_en,
+        })
+    }
+}
+
+/// Predecessor names of a cycle's unit links, for pages that describe succession: (unit code,
+/// predecessor code, relation, predecessor name vi, en).
+pub fn link_names(
+    conn: &mut Conn,
+    cycle_id: i64,
+) -> Result<Vec<(String, String, String, String, String)>, DbError> {
+    Ok(queries::link_names(conn, cycle_id)?)
+}
+
 mod queries {
     #[allow(unused_imports)]
     use super::*;
     use crate::db::Conn as Db;
+    pub(crate) fn link_names(
+        c: &mut Db,
+        cycle_id: i64,
+    ) -> QueryResult<Vec<(String, String, String, String, String)>> {
+        cycle_unit_links::table
+            .filter(cycle_unit_links::cycle_id.eq(cycle_id))
+            .order((cycle_unit_links::unit_code, cycle_unit_links::predecessor_code))
+            .select((
+                cycle_unit_links::unit_code,
+                cycle_unit_links::predecessor_code,
+                cycle_unit_links::relation,
+                cycle_unit_links::predecessor_name_vi,
+                cycle_unit_links::predecessor_name_en,
+            ))
+            .load(c)
+    }
+
     pub(crate) fn load(c: &mut Db, cycle_id: i64) -> QueryResult<SeedCatalog> {
         let unit_rows = units::table
             .filter(units::cycle_id.eq(cycle_id))
             .order((units::sort_order, units::code))
-            .select((
-                units::code,
-                units::kind,
-                units::kind_name_vi,
-                units::kind_name_en,
-                units::name_vi,
-                units::name_en,
-                units::sort_order,
-            ))
-            .load::<(String, String, String, String, String, String, i32)>(c)?;
-        let mut kinds: Vec<Kind> = Vec::new();
+            .select(CycleUnit::as_select())
+            .load::<CycleUnit>(c)?;
+        let mut kinds = load_kinds(c, cycle_id)?;
         let mut units_out = Vec::new();
-        for (code, kind, kvi, ken, name_vi, name_en, sort_order) in unit_rows {
-            if !kinds.iter().any(|k| k.code == kind) {
-                let sort_order = kinds.len() as i32 + 1;
+        for u in unit_rows {
+            // Cycles created before kinds were copied: the kind as the units name it.
+            if !kinds.iter().any(|k| k.code == u.kind) {
                 kinds.push(Kind {
-                    code: kind.clone(),
-                    name_vi: kvi,
-                    name_en: ken,
-                    sort_order,
+                    code: u.kind.clone(),
+                    name_vi: u.kind_name_vi.clone(),
+                    name_en: u.kind_name_en.clone(),
+                    sort_order: kinds.len() as i32 + 1,
+                    min_responses: None,
+                    estimator: Estimator::Direct,
+                    valid_from: None,
+                    valid_to: None,
+                    intro_vi: String::new(),
+                    intro_en: String::new(),
                 });
             }
-            units_out.push(UnitDef {
-                code,
-                kind,
-                name_vi,
-                name_en,
-                sort_order,
-            });
+            units_out.push(u.into_def());
         }
+        // Kinds without a unit in this cycle play no part in it.
+        kinds.retain(|k| units_out.iter().any(|u| u.kind == k.code));
         Ok(SeedCatalog {
             kinds,
+            unit_links: load_links(c, cycle_id)?,
             units: units_out,
             components: load_components(c, cycle_id)?,
             indicators: load_indicators(c, cycle_id)?,
@@ -99,6 +182,40 @@ mod queries {
             groups: Vec::new(),
             pci_links: Vec::new(),
         })
+    }
+
+    fn load_kinds(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<Kind>> {
+        cycle_kinds::table
+            .filter(cycle_kinds::cycle_id.eq(cycle_id))
+            .order((cycle_kinds::sort_order, cycle_kinds::code))
+            .select(CycleKind::as_select())
+            .load::<CycleKind>(c)?
+            .into_iter()
+            .map(CycleKind::into_kind)
+            .collect()
+    }
+
+    fn load_links(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<UnitLink>> {
+        cycle_unit_links::table
+            .filter(cycle_unit_links::cycle_id.eq(cycle_id))
+            .order((cycle_unit_links::unit_code, cycle_unit_links::predecessor_code))
+            .select((
+                cycle_unit_links::unit_code,
+                cycle_unit_links::predecessor_code,
+                cycle_unit_links::relation,
+                cycle_unit_links::note,
+            ))
+            .load::<(String, String, String, String)>(c)?
+            .into_iter()
+            .map(|(unit_code, predecessor_code, relation, note)| {
+                Ok(UnitLink {
+                    unit_code,
+                    predecessor_code,
+                    relation: parse_stored(&relation)?,
+                    note,
+                })
+            })
+            .collect()
     }
 
     fn load_components(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<ComponentDef>> {
@@ -179,6 +296,8 @@ mod queries {
                     text_vi,
                     text_en,
                     sort_order,
+                    valid_from: None,
+                    valid_to: None,
                 },
             )
             .collect())
@@ -195,16 +314,18 @@ mod queries {
                 profile_choices::label_vi,
                 profile_choices::label_en,
                 profile_choices::sort_order,
+                profile_choices::former_names,
             ))
-            .load::<(String, String, String, String, i32)>(c)?
+            .load::<(String, String, String, String, i32, String)>(c)?
             .into_iter()
             .map(
-                |(question_code, code, label_vi, label_en, sort_order)| ProfileChoiceDef {
+                |(question_code, code, label_vi, label_en, sort_order, former)| ProfileChoiceDef {
                     question_code,
                     code,
                     label_vi,
                     label_en,
                     sort_order,
+                    former_names: super::super::catalog::split_names(&former),
                 },
             )
             .collect())

@@ -68,6 +68,8 @@ pub enum CycleError {
     },
     #[error("the catalog is empty; run `ddci seed` first")]
     NoCatalog,
+    #[error("the catalog has no unit valid in {0}")]
+    NoUnits(i32),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -90,14 +92,20 @@ pub fn list(conn: &mut Conn) -> Result<Vec<CycleRow>, DbError> {
     Ok(queries::list(conn)?)
 }
 
-/// Creates a draft cycle holding a copy of `catalog` and the default configuration.
+/// Creates a draft cycle holding a copy of the part of `catalog` valid in `year` (its kinds,
+/// units, questions, profile and unit links) and the default configuration.
 pub fn create(conn: &mut Conn, year: i32, catalog: &SeedCatalog) -> Result<CycleRow, CycleError> {
     if find(conn, year)?.is_some() {
         return Err(CycleError::Exists(year));
     }
+    let predecessors = catalog.units.clone();
+    let catalog = &catalog.for_year(year);
+    if catalog.units.is_empty() {
+        return Err(CycleError::NoUnits(year));
+    }
     let mut config = Config::default();
     config.groups.clone_from(&catalog.groups);
-    queries::create(conn, year, catalog, &config).map_err(|e| match e {
+    queries::create(conn, year, catalog, &predecessors, &config).map_err(|e| match e {
         diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
@@ -192,6 +200,7 @@ mod queries {
         c: &mut Db,
         year: i32,
         catalog: &SeedCatalog,
+        all_units: &[crate::catalog::UnitDef],
         config: &Config,
     ) -> QueryResult<CycleRow> {
         c.write_tx(|c| {
@@ -209,7 +218,9 @@ mod queries {
                 ))
                 .returning(cycles::id)
                 .get_result(c)?;
+            copy_kinds(c, id, catalog)?;
             copy_units(c, id, catalog)?;
+            copy_links(c, id, catalog, all_units)?;
             copy_questions(c, id, catalog)?;
             copy_profile(c, id, catalog)?;
             cycles::table
@@ -234,10 +245,74 @@ mod queries {
                     units::name_vi.eq(&u.name_vi),
                     units::name_en.eq(&u.name_en),
                     units::sort_order.eq(u.sort_order),
+                    units::official_code.eq(u.official_code.as_deref()),
+                    units::valid_from.eq(u.valid_from),
+                    units::valid_to.eq(u.valid_to),
                 )
             })
             .collect();
         crate::db::insert_rows(c, units::table, &rows)?;
+        Ok(())
+    }
+
+    fn copy_kinds(c: &mut Db, cycle_id: i64, catalog: &SeedCatalog) -> QueryResult<()> {
+        let rows: Vec<_> = catalog
+            .kinds
+            .iter()
+            .map(|k| {
+                (
+                    cycle_kinds::cycle_id.eq(cycle_id),
+                    cycle_kinds::code.eq(&k.code),
+                    cycle_kinds::name_vi.eq(&k.name_vi),
+                    cycle_kinds::name_en.eq(&k.name_en),
+                    cycle_kinds::sort_order.eq(k.sort_order),
+                    cycle_kinds::min_responses.eq(k.min_responses.map(|n| n as i32)),
+                    cycle_kinds::estimator.eq(k.estimator.as_str()),
+                    cycle_kinds::valid_from.eq(k.valid_from),
+                    cycle_kinds::valid_to.eq(k.valid_to),
+                    cycle_kinds::intro_vi.eq(&k.intro_vi),
+                    cycle_kinds::intro_en.eq(&k.intro_en),
+                )
+            })
+            .collect();
+        crate::db::insert_rows(c, cycle_kinds::table, &rows)?;
+        Ok(())
+    }
+
+    /// The links of the cycle's units, with each predecessor's name (its last row's).
+    fn copy_links(
+        c: &mut Db,
+        cycle_id: i64,
+        catalog: &SeedCatalog,
+        all_units: &[crate::catalog::UnitDef],
+    ) -> QueryResult<()> {
+        let name = |code: &str| {
+            all_units
+                .iter()
+                .rfind(|u| u.code == code)
+                .map_or((code.to_string(), code.to_string()), |u| {
+                    (u.name_vi.clone(), u.name_en.clone())
+                })
+        };
+        let rows: Vec<_> = catalog
+            .unit_links
+            .iter()
+            .map(|l| {
+                let (vi, en) = name(&l.predecessor_code);
+                (
+                    cycle_unit_links::cycle_id.eq(cycle_id),
+                    cycle_unit_links::unit_code.eq(&l.unit_code),
+                    cycle_unit_links::predecessor_code.eq(&l.predecessor_code),
+                    cycle_unit_links::relation.eq(l.relation.as_str()),
+                    cycle_unit_links::note.eq(&l.note),
+                    cycle_unit_links::predecessor_name_vi.eq(vi),
+                    cycle_unit_links::predecessor_name_en.eq(en),
+                )
+            })
+            .collect();
+        if !rows.is_empty() {
+            crate::db::insert_rows(c, cycle_unit_links::table, &rows)?;
+        }
         Ok(())
     }
 
@@ -315,6 +390,7 @@ mod queries {
                         profile_choices::label_vi.eq(&ch.label_vi),
                         profile_choices::label_en.eq(&ch.label_en),
                         profile_choices::sort_order.eq(ch.sort_order),
+                        profile_choices::former_names.eq(ch.former_names.join("; ")),
                     )
                 })
                 .collect();

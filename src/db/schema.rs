@@ -16,16 +16,35 @@ diesel::table! {
         name_vi -> Text,
         name_en -> Text,
         sort_order -> Integer,
+        min_responses -> Nullable<Integer>,
+        estimator -> Text,
+        valid_from -> Nullable<Integer>,
+        valid_to -> Nullable<Integer>,
+        intro_vi -> Text,
+        intro_en -> Text,
     }
 }
 
 diesel::table! {
-    catalog_units (code) {
+    catalog_units (position) {
+        position -> Integer,
         code -> Text,
         kind -> Text,
         name_vi -> Text,
         name_en -> Text,
         sort_order -> Integer,
+        valid_from -> Nullable<Integer>,
+        valid_to -> Nullable<Integer>,
+        official_code -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    catalog_unit_links (unit_code, predecessor_code) {
+        unit_code -> Text,
+        predecessor_code -> Text,
+        relation -> Text,
+        note -> Text,
     }
 }
 
@@ -65,6 +84,8 @@ diesel::table! {
         text_vi -> Text,
         text_en -> Text,
         sort_order -> Integer,
+        valid_from -> Nullable<Integer>,
+        valid_to -> Nullable<Integer>,
     }
 }
 
@@ -75,6 +96,7 @@ diesel::table! {
         label_vi -> Text,
         label_en -> Text,
         sort_order -> Integer,
+        former_names -> Text,
     }
 }
 
@@ -88,14 +110,16 @@ diesel::table! {
 }
 
 diesel::table! {
-    pci_accountability (pci_code) {
+    pci_accountability (sort_order) {
+        sort_order -> Integer,
         pci_code -> Text,
         name_vi -> Text,
         name_en -> Text,
         pci_weight -> Nullable<Double>,
         lead_unit_code -> Text,
         ddci_component_codes -> Text,
-        sort_order -> Integer,
+        valid_from -> Nullable<Integer>,
+        valid_to -> Nullable<Integer>,
     }
 }
 
@@ -126,6 +150,37 @@ diesel::table! {
         name_vi -> Text,
         name_en -> Text,
         sort_order -> Integer,
+        official_code -> Nullable<Text>,
+        valid_from -> Nullable<Integer>,
+        valid_to -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    cycle_kinds (cycle_id, code) {
+        cycle_id -> BigInt,
+        code -> Text,
+        name_vi -> Text,
+        name_en -> Text,
+        sort_order -> Integer,
+        min_responses -> Nullable<Integer>,
+        estimator -> Text,
+        valid_from -> Nullable<Integer>,
+        valid_to -> Nullable<Integer>,
+        intro_vi -> Text,
+        intro_en -> Text,
+    }
+}
+
+diesel::table! {
+    cycle_unit_links (cycle_id, unit_code, predecessor_code) {
+        cycle_id -> BigInt,
+        unit_code -> Text,
+        predecessor_code -> Text,
+        relation -> Text,
+        note -> Text,
+        predecessor_name_vi -> Text,
+        predecessor_name_en -> Text,
     }
 }
 
@@ -182,6 +237,7 @@ diesel::table! {
         label_vi -> Text,
         label_en -> Text,
         sort_order -> Integer,
+        former_names -> Text,
     }
 }
 

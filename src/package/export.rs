@@ -3,7 +3,7 @@
 use super::microdata::{answers, responses};
 use super::published::{
     component_scores, components, indicator_scores, indicators, reliability, scores, shrinkage,
-    summary, units,
+    summary, unit_links, units,
 };
 use super::tables::CsvFile;
 use crate::catalog::SeedCatalog;
@@ -58,6 +58,7 @@ pub fn files(input: &PackageInput) -> Result<Vec<(String, Vec<u8>)>, PackageErro
     }
     let tables = [
         units(input),
+        unit_links(input),
         components(input),
         indicators(input),
         responses(input),

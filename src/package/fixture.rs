@@ -9,7 +9,8 @@ use crate::scoring::result::{
 
 /// §7's table, verbatim; responses.csv then has the Lạng Sơn profile columns.
 pub const HEADERS: &[(&str, &str)] = &[
-    ("units.csv", "unit_code,kind,name_vi,name_en"),
+    ("units.csv", "unit_code,kind,name_vi,name_en,valid_from,valid_to,official_code"),
+    ("unit_links.csv", "unit_code,predecessor_code,relation,note"),
     ("components.csv", "component_code,kind,name_vi,name_en,weight"),
     ("indicators.csv", "indicator_code,component_code,kind,question_type,aggregate,direction,weight,text_vi,text_en"),
     ("responses.csv", "response_id,weight,sector,size,ownership,years,district"),
@@ -137,7 +138,9 @@ fn result() -> ScoringResult {
 
 pub fn fixture() -> Fixture {
     Fixture {
-        catalog: SeedCatalog::embedded().expect("built-in catalog"),
+        catalog: SeedCatalog::embedded()
+            .expect("built-in catalog")
+            .for_year(2024),
         config: Config::default(),
         result: result(),
         responses: (1..=9).map(stored).collect(),

@@ -207,7 +207,9 @@ mod tests {
     use super::*;
 
     fn catalog() -> SeedCatalog {
-        SeedCatalog::embedded().expect("built-in catalog")
+        SeedCatalog::embedded()
+            .expect("built-in catalog")
+            .for_year(2024)
     }
 
     fn import(responses: &str, answers: &str) -> Result<ImportBatch, String> {

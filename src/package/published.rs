@@ -14,14 +14,43 @@ pub fn units(input: &PackageInput) -> CsvFile {
             ("kind", "string"),
             ("name_vi", "string"),
             ("name_en", "string"),
+            ("valid_from", "integer"),
+            ("valid_to", "integer"),
+            ("official_code", "string"),
         ],
     );
+    let year = |y: Option<i32>| y.map(|y| y.to_string()).unwrap_or_default();
     for u in &input.catalog.units {
         t.rows.push(vec![
             safe_text(&u.code),
             safe_text(&u.kind),
             safe_text(&u.name_vi),
             safe_text(&u.name_en),
+            year(u.valid_from),
+            year(u.valid_to),
+            safe_text(u.official_code.as_deref().unwrap_or_default()),
+        ]);
+    }
+    t
+}
+
+/// `unit_links.csv`: the succession links of the cycle's units (METHODOLOGY.md §9).
+pub fn unit_links(input: &PackageInput) -> CsvFile {
+    let mut t = CsvFile::new(
+        "unit_links.csv",
+        &[
+            ("unit_code", "string"),
+            ("predecessor_code", "string"),
+            ("relation", "string"),
+            ("note", "string"),
+        ],
+    );
+    for l in &input.catalog.unit_links {
+        t.rows.push(vec![
+            safe_text(&l.unit_code),
+            safe_text(&l.predecessor_code),
+            l.relation.as_str().to_string(),
+            safe_text(&l.note),
         ]);
     }
     t

@@ -88,7 +88,7 @@ mod tests {
 
     #[test]
     fn small_profile_groups_never_show_their_count() {
-        let catalog = SeedCatalog::embedded().expect("catalog");
+        let catalog = SeedCatalog::embedded().expect("catalog").for_year(2024);
         let q = &catalog.profile_questions[0];
         let counts = Counts {
             per_profile: vec![

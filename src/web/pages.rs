@@ -129,7 +129,13 @@ fn landing_data(state: &AppState) -> Result<Landing, db::DbError> {
             responses: db::responses::count(&mut conn, c.id)?,
         });
     }
-    let catalog = db::catalog::load(&mut conn)?;
+    // The units assessed now: those of the latest cycle's year, or of this year without cycles.
+    let this_year: i32 = crate::clock::today()
+        .get(..4)
+        .and_then(|y| y.parse().ok())
+        .unwrap_or(2025);
+    let year = cycles.iter().map(|c| c.year).max().unwrap_or(this_year);
+    let catalog = db::catalog::load(&mut conn)?.map(|c| c.for_year(year));
     let kinds = catalog.as_ref().map_or_else(Vec::new, |cat| {
         cat.kinds
             .iter()

@@ -212,7 +212,7 @@ pub async fn pci(
     let s = state.clone();
     let links = web::block(move || s.pool.get().and_then(|mut c| db::catalog::load(&mut c)))
         .await??
-        .map(|c| c.pci_links)
+        .map(|c| c.for_year(*year).pci_links)
         .unwrap_or_default();
     let lang = super::i18n::lang_of(&req);
     let key = format!("pci:{year}:{lang}");

@@ -63,8 +63,8 @@ fn hostile(db: &TestDb) -> Vec<String> {
         std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
     }
     let d = dir.path();
-    set_cell(d, "units.csv", ("code", "DEP_CUC_THUE"), "name_vi", UNIT_VI);
-    set_cell(d, "units.csv", ("code", "DEP_CUC_THUE"), "name_en", UNIT_EN);
+    set_cell(d, "units.csv", ("code", "DEP_THANH_TRA"), "name_vi", UNIT_VI);
+    set_cell(d, "units.csv", ("code", "DEP_THANH_TRA"), "name_en", UNIT_EN);
     let component = ("code", "DEPC_TRANSPARENCY");
     set_cell(d, "components.csv", component, "name_vi", COMPONENT_VI);
     set_cell(
@@ -91,7 +91,7 @@ fn hostile(db: &TestDb) -> Vec<String> {
     let codes = invite(db, 2024, 1);
     let server = TestServer::start(db.pool());
     let body = serde_json::json!({"code": codes[0], "profile": {"PROFILE_SIZE": "lt10"},
-        "evaluations": [{"unit_code": "DEP_CUC_THUE", "answers": {"DEP_TR01": 4}, "comment": COMMENT}]});
+        "evaluations": [{"unit_code": "DEP_THANH_TRA", "answers": {"DEP_TR01": 4}, "comment": COMMENT}]});
     assert_eq!(post_json(&server, 2024, &body.to_string()).0, 201);
     drop(server);
     let score = ["score", "--cycle", "2024", "--bootstrap", "0"];
@@ -172,19 +172,19 @@ const PUBLIC_PAGES: &[(&str, &[&str])] = &[
     ("/results/2024?sort=name", &["alert(1)"]),
     ("/results/2024/pci", &[]),
     (
-        "/results/2024/don-vi/DEP_CUC_THUE",
+        "/results/2024/don-vi/DEP_THANH_TRA",
         &["alert(1)", "alert(3)"],
     ),
     ("/method", &[]),
     // English from here on (the choice is kept in a cookie).
     ("/results/2024?lang=en", &["alert(2)"]),
-    ("/results/2024/don-vi/DEP_CUC_THUE?lang=en", &["alert(2)"]),
+    ("/results/2024/don-vi/DEP_THANH_TRA?lang=en", &["alert(2)"]),
     ("/results/2024/pci", &[]),
     ("/", &[]),
 ];
 const SURVEY_PAGES: &[(&str, &[&str])] = &[
     ("/survey/profile", &["alert(1)", "alert(4)"]),
-    ("/survey/unit/DEP_CUC_THUE", &["alert(1)"]),
+    ("/survey/unit/DEP_THANH_TRA", &["alert(1)"]),
     ("/survey/review", &["alert(1)"]),
 ];
 const ADMIN_PAGES: &[(&str, &[&str])] = &[
@@ -220,17 +220,17 @@ fn script_payloads_render_inert_on_every_page_and_formulas_stay_text_in_exports(
         &[
             ("profile.PROFILE_SIZE", "lt10"),
             ("profile.PROFILE_SECTOR", "<script>alert(6)</script>"),
-            ("unit", "DEP_CUC_THUE"),
+            ("unit", "DEP_THANH_TRA"),
         ],
     );
     assert_eq!(status, 422, "a choice that does not exist is refused");
     assert_inert("/survey/profile (refused)", &page);
     let (status, _, _) = r.post(
         "/survey/profile",
-        &[("profile.PROFILE_SIZE", "lt10"), ("unit", "DEP_CUC_THUE")],
+        &[("profile.PROFILE_SIZE", "lt10"), ("unit", "DEP_THANH_TRA")],
     );
     assert_eq!(status, 303);
-    let (status, _, _) = r.post("/survey/unit/DEP_CUC_THUE", &[("comment", COMMENT)]);
+    let (status, _, _) = r.post("/survey/unit/DEP_THANH_TRA", &[("comment", COMMENT)]);
     assert_eq!(status, 303);
     check_pages(&mut r, SURVEY_PAGES);
     let (_, _, review) = r.get("/survey/review");
@@ -387,9 +387,9 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
     ("/survey", &[("code", "AAAA-BBBB-CCCC-DDDD")]),
     (
         "/survey/profile",
-        &[("profile.PROFILE_SIZE", "lt10"), ("unit", "DEP_CUC_THUE")],
+        &[("profile.PROFILE_SIZE", "lt10"), ("unit", "DEP_THANH_TRA")],
     ),
-    ("/survey/unit/DEP_CUC_THUE", &[("DEP_TR01", "4")]),
+    ("/survey/unit/DEP_THANH_TRA", &[("DEP_TR01", "4")]),
     ("/survey/submit", &[]),
     (
         "/admin/login",
@@ -471,14 +471,14 @@ fn sql_metacharacters_in_every_input_are_only_text() {
             .replace('\\', "%5C");
         let api = |body: String| post_json(&server, 2025, &body).0;
         assert_eq!(
-            api(valid(s, "DEP_CUC_THUE", "DEP_TR01", "")),
+            api(valid(s, "DEP_THANH_TRA", "DEP_TR01", "")),
             404,
             "code {s}"
         );
         assert_eq!(api(valid(&codes[i], s, "DEP_TR01", "")), 422, "unit {s}");
-        assert_eq!(api(valid(&codes[i], "DEP_CUC_THUE", s, "")), 422, "key {s}");
+        assert_eq!(api(valid(&codes[i], "DEP_THANH_TRA", s, "")), 422, "key {s}");
         assert_eq!(
-            api(valid(&codes[i], "DEP_CUC_THUE", "DEP_TR01", s)),
+            api(valid(&codes[i], "DEP_THANH_TRA", "DEP_TR01", s)),
             201,
             "comment {s}"
         );

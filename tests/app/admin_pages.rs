@@ -162,7 +162,7 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
     assert_eq!(codes.len(), 12);
     for code in &codes[..3] {
         let body = serde_json::json!({"code": code, "profile": {"PROFILE_SIZE": "lt10"},
-            "evaluations": [{"unit_code": "DEP_CUC_THUE", "answers": {"DEP_TR01": 4}, "comment": "<b>Cán bộ</b> nhiệt tình"}]});
+            "evaluations": [{"unit_code": "DEP_THANH_TRA", "answers": {"DEP_TR01": 4}, "comment": "<b>Cán bộ</b> nhiệt tình"}]});
         let status = ureq::post(&server.url("/api/v1/cycles/2025/responses"))
             .set("content-type", "application/json")
             .send_string(&body.to_string())
@@ -441,7 +441,7 @@ fn formulas_in_catalog_names_stay_text_in_the_workbook() {
         &[
             "demo",
             "--cycle",
-            "2025",
+            "2024",
             "--responses",
             "200",
             "--seed",
@@ -453,16 +453,16 @@ fn formulas_in_catalog_names_stay_text_in_the_workbook() {
         &[
             "score",
             "--cycle",
-            "2025",
+            "2024",
             "--bootstrap",
             "0",
             "--min-responses",
             "5",
         ],
     );
-    run_ok(&db, &["publish", "--cycle", "2025"]);
+    run_ok(&db, &["publish", "--cycle", "2024"]);
     let server = TestServer::start(db.pool());
-    let (_, _, _, bytes) = Browser::new(&server).download("/results/2025/ket-qua.xlsx");
+    let (_, _, _, bytes) = Browser::new(&server).download("/results/2024/ket-qua.xlsx");
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
     let formulas = book.worksheet_formula("departments").expect("formulas");
     assert!(

@@ -21,8 +21,8 @@ fn body(code: &str) -> String {
         "code": code,
         "profile": {"PROFILE_SIZE": "lt10"},
         "evaluations": [
-            {"unit_code": "DEP_CUC_THUE", "answers": {"DEP_TR01": 4, "DEP_TR02": 5, "DEP_TC01": 3}},
-            {"unit_code": "DIS_HUU_LUNG", "answers": {"DIS_TR01": 2}}
+            {"unit_code": "DEP_THUE_TINH", "answers": {"DEP_TR01": 4, "DEP_TR02": 5, "DEP_TC01": 3}},
+            {"unit_code": "COM_HUU_LUNG", "answers": {"COM_TR01": 2}}
         ]
     })
     .to_string()

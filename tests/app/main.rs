@@ -5,6 +5,7 @@ mod common;
 
 mod abuse;
 mod admin_pages;
+mod catalog_eras;
 mod crash;
 mod foundation;
 mod group_commit;

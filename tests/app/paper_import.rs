@@ -5,9 +5,9 @@ use ddci::db;
 
 const RESPONSES: &str = "response_id,weight,sector,size\nP-001,1,trade,lt10\nP-002,1.5,agri,\n";
 const ANSWERS: &str = "response_id,unit_code,indicator_code,value\n\
-P-001,DEP_CUC_THUE,DEP_TR01,4\n\
-P-001,DEP_CUC_THUE,DEP_TC01,10\n\
-P-001,DIS_CHI_LANG,DIS_TR01,2\n\
+P-001,DEP_THUE_TINH,DEP_TR01,4\n\
+P-001,DEP_THUE_TINH,DEP_TC01,10\n\
+P-001,COM_CHI_LANG,COM_TR01,2\n\
 P-002,DEP_BHXH,DEP_TR01,5\n";
 
 fn import(db: &TestDb, responses: &str, answers: &str) -> std::process::Output {
@@ -70,7 +70,7 @@ fn a_bad_row_refuses_the_whole_import_and_changes_nothing() {
             "answers.csv, line 6, column `unit_code`",
         ),
         (
-            "P-002,DEP_BHXH,DIS_TR01,3\n",
+            "P-002,DEP_BHXH,COM_TR01,3\n",
             "answers.csv, line 6, column `indicator_code`",
         ),
         (

@@ -9,9 +9,9 @@ fn body(code: &str) -> Value {
         "code": code,
         "profile": {"PROFILE_SIZE": "lt10", "PROFILE_SECTOR": "trade"},
         "evaluations": [
-            {"unit_code": "DEP_CUC_THUE", "answers": {"DEP_TR01": 4, "DEP_TR02": 5, "DEP_TR03": 0, "DEP_TC01": 12, "DEP_IC01": null},
+            {"unit_code": "DEP_THUE_TINH", "answers": {"DEP_TR01": 4, "DEP_TR02": 5, "DEP_TR03": 0, "DEP_TC01": 12, "DEP_IC01": null},
              "comment": "<script>alert(1)</script> Cán bộ nhiệt tình"},
-            {"unit_code": "DIS_HUU_LUNG", "answers": {"DIS_TR01": 2}}
+            {"unit_code": "COM_HUU_LUNG", "answers": {"COM_TR01": 2}}
         ]
     })
 }
@@ -108,7 +108,7 @@ fn invalid_answers_get_one_error_per_field_and_store_nothing() {
         "code": codes[0],
         "profile": {"PROFILE_SIZE": "huge", "NO_SUCH": "x"},
         "evaluations": [
-            {"unit_code": "DEP_CUC_THUE", "answers": {"DEP_TR01": 7, "DIS_TR01": 3, "DEP_TR03": 0.5}},
+            {"unit_code": "DEP_THUE_TINH", "answers": {"DEP_TR01": 7, "COM_TR01": 3, "DEP_TR03": 0.5}},
             {"unit_code": "NOWHERE", "answers": {}}
         ]
     });
@@ -126,7 +126,7 @@ fn invalid_answers_get_one_error_per_field_and_store_nothing() {
         [
             "evaluations[0].answers.DEP_TR01",
             "evaluations[0].answers.DEP_TR03",
-            "evaluations[0].answers.DIS_TR01",
+            "evaluations[0].answers.COM_TR01",
             "evaluations[1].unit_code",
             "profile.NO_SUCH",
             "profile.PROFILE_SIZE",

@@ -190,16 +190,16 @@ fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
         "/survey/profile",
         &[
             ("profile.PROFILE_SIZE", "lt10"),
-            ("unit", "DEP_CUC_THUE"),
-            ("unit", "DIS_HUU_LUNG"),
+            ("unit", "DEP_THUE_TINH"),
+            ("unit", "COM_HUU_LUNG"),
         ],
     );
     assert_eq!(
         (status, location.as_str()),
-        (303, "/survey/unit/DEP_CUC_THUE")
+        (303, "/survey/unit/DEP_THUE_TINH")
     );
 
-    let (status, _, html) = phone.get("/survey/unit/DEP_CUC_THUE");
+    let (status, _, html) = phone.get("/survey/unit/DEP_THUE_TINH");
     assert_eq!(status, 200);
     assert!(html.contains("Hoàn toàn không đồng ý") && html.contains("Không biết / Không áp dụng"));
     let block = [
@@ -207,7 +207,7 @@ fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
         ("a.DEP_TC01", "-3"),
         ("comment", "<script>alert(1)</script> Cán bộ tận tình"),
     ];
-    let (status, _, html) = phone.post("/survey/unit/DEP_CUC_THUE", &block);
+    let (status, _, html) = phone.post("/survey/unit/DEP_THUE_TINH", &block);
     assert_eq!(status, 422);
     assert!(
         html.contains("id=\"DEP_TC01-error\""),
@@ -224,10 +224,10 @@ fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
         ("a.DEP_IC01", "0"),
         ("comment", "<script>alert(1)</script> Cán bộ tận tình"),
     ];
-    let (status, location, _) = phone.post("/survey/unit/DEP_CUC_THUE", &block);
+    let (status, location, _) = phone.post("/survey/unit/DEP_THUE_TINH", &block);
     assert_eq!(
         (status, location.as_str()),
-        (303, "/survey/unit/DIS_HUU_LUNG")
+        (303, "/survey/unit/COM_HUU_LUNG")
     );
 
     // The same code on another device resumes where the phone left off.
@@ -235,7 +235,7 @@ fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
     let (status, location, _) = laptop.post("/survey", &[("code", &codes[0])]);
     assert_eq!(
         (status, location.as_str()),
-        (303, "/survey/unit/DIS_HUU_LUNG"),
+        (303, "/survey/unit/COM_HUU_LUNG"),
         "where the phone left off"
     );
     let session = laptop
@@ -259,8 +259,8 @@ fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
         "no submit before every block is done"
     );
     let (status, location, _) = laptop.post(
-        "/survey/unit/DIS_HUU_LUNG",
-        &[("a.DIS_TR01", "dk"), ("a.DIS_TC01", "dk")],
+        "/survey/unit/COM_HUU_LUNG",
+        &[("a.COM_TR01", "dk"), ("a.COM_TC01", "dk")],
     );
     assert_eq!((status, location.as_str()), (303, "/survey/review"));
     let (_, _, html) = laptop.get("/survey/review");

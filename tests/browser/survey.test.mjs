@@ -46,11 +46,11 @@ test("a business answers the survey on a phone-sized browser, accessibly, exactl
     await page.waitForURL(/\/survey\/profile$/);
     await checkPage(page, "profile and units");
     await page.getByRole("group", { name: "Số lao động hiện nay của doanh nghiệp" }).getByLabel("Dưới 10 người").check();
-    await page.getByLabel("Cục Thuế tỉnh").check();
-    await page.getByLabel("UBND huyện Hữu Lũng").check();
+    await page.getByLabel("Thuế tỉnh Lạng Sơn").check();
+    await page.getByLabel("Xã Hữu Lũng").check();
     await page.getByRole("button", { name: "Lưu và tiếp tục" }).click();
 
-    await page.waitForURL(/\/survey\/unit\/DEP_CUC_THUE$/);
+    await page.waitForURL(/\/survey\/unit\/DEP_THUE_TINH$/);
     await checkPage(page, "department block");
     const groups = page.locator("fieldset.question");
     const count = await groups.count();
@@ -65,7 +65,7 @@ test("a business answers the survey on a phone-sized browser, accessibly, exactl
     await page.getByLabel("Góp ý cho đơn vị (không bắt buộc)").fill("<b>Thủ tục nhanh</b>");
     await page.getByRole("button", { name: "Lưu và tiếp tục" }).click();
 
-    await page.waitForURL(/\/survey\/unit\/DIS_HUU_LUNG$/);
+    await page.waitForURL(/\/survey\/unit\/COM_HUU_LUNG$/);
     await page.locator("fieldset.question").first().getByLabel("Đồng ý", { exact: true }).check();
     await page.getByRole("button", { name: "Lưu và tiếp tục" }).click();
 

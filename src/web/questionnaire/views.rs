@@ -18,10 +18,16 @@ pub fn profile(catalog: &SeedCatalog, draft: &Draft, lang: &str, errors: &[Field
                 .profile_choices
                 .iter()
                 .filter(|c| c.question_code == q.code)
-                .map(|c| json!({"value": c.code, "label": pick(lang, &c.label_vi, &c.label_en), "checked": chosen == Some(&c.code)}))
+                .map(|c| json!({"value": c.code, "label": pick(lang, &c.label_vi, &c.label_en), "checked": chosen == Some(&c.code), "former": c.former_names.join(", ")}))
                 .collect();
+            // Choices that carry former names (the 2025 communes) form a select whose options
+            // show those names, with a table of former → current names to search on the page.
+            let select = catalog
+                .profile_choices
+                .iter()
+                .any(|c| c.question_code == q.code && !c.former_names.is_empty());
             let field = format!("profile.{}", q.code);
-            json!({"field": field, "text": pick(lang, &q.text_vi, &q.text_en), "choices": choices, "error_key": field_error(errors, &field)})
+            json!({"field": field, "text": pick(lang, &q.text_vi, &q.text_en), "choices": choices, "select": select, "error_key": field_error(errors, &field)})
         })
         .collect();
     let kinds: Vec<Value> = catalog
@@ -36,7 +42,7 @@ pub fn profile(catalog: &SeedCatalog, draft: &Draft, lang: &str, errors: &[Field
                 .map(|u| json!({"code": u.code, "name": pick(lang, &u.name_vi, &u.name_en), "checked": draft.units.contains(&u.code)}))
                 .collect();
             // The first kind (departments) is a list to tick; any other kind is one choice.
-            json!({"code": kind.code, "many": k == 0, "units": units, "name": pick(lang, &kind.name_vi, &kind.name_en)})
+            json!({"code": kind.code, "many": k == 0, "units": units, "name": pick(lang, &kind.name_vi, &kind.name_en), "commune": kind.code == "commune"})
         })
         .collect();
     json!({"questions": questions, "kinds": kinds, "units_error_key": field_error(errors, "unit"), "has_errors": !errors.is_empty(), "progress": progress(draft)})
@@ -70,9 +76,14 @@ pub fn block(
             )
         })
         .collect();
+    let intro = catalog
+        .kind(&u.kind)
+        .map(|k| pick(lang, &k.intro_vi, &k.intro_en).clone())
+        .unwrap_or_default();
     json!({
         "unit_code": u.code,
         "unit_name": pick(lang, &u.name_vi, &u.name_en),
+        "kind_intro": intro,
         "questions": questions,
         "comment": draft.comments.get(unit).cloned().unwrap_or_default(),
         "comment_error_key": field_error(errors, "comment"),
