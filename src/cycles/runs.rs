@@ -4,7 +4,9 @@ use super::Refused;
 use crate::catalog::SeedCatalog;
 use crate::db::{self, Conn};
 use crate::scoring::succession::{self, Link, Relation};
+use crate::scoring::model::{Estimator, KindSettings};
 use crate::scoring::{self, Config, ScoringResult};
+use std::collections::BTreeMap;
 
 /// Overrides of the cycle's methodology configuration for one run.
 #[derive(Debug, Default, Clone, clap::Args, serde::Deserialize)]
@@ -89,13 +91,15 @@ pub fn score_cycle(
     cycle
         .status()
         .refuse_if_published(year, Refused::NumbersFrozen)?;
-    let config = options.apply(cycle.config())?;
+    let mut config = cycle.config();
     let catalog = db::cycle_catalog::load(conn, cycle.id, config.groups.clone())?;
+    config.kinds = kind_settings(&catalog);
+    let config = options.apply(config)?;
     let scoring_catalog = db::scoring_input::scoring_catalog(&catalog);
     let evaluations = db::scoring_input::evaluations(conn, cycle.id, &scoring_catalog)?;
     let history = db::scoring_input::history(conn, year)?;
     let mut result = scoring::score(&scoring_catalog, &evaluations, &config, year, &history);
-    let links = unit_links(conn, cycle.id)?;
+    let links = unit_links(&catalog);
     if !links.is_empty() {
         let merged = links.iter().any(|l| l.relation == Relation::Merged);
         let runs = if merged {
@@ -120,12 +124,45 @@ pub fn score_cycle(
     })
 }
 
-/// The cycle's succession links (`unit_links.csv`, METHODOLOGY.md §9).
-///
-/// INTEGRATION POINT: the catalog work stores the links with each cycle's catalog; read them
-/// here (as `succession::Link`s). Until then no unit has links and every change is same-unit.
-fn unit_links(_conn: &mut Conn, _cycle_id: i64) -> anyhow::Result<Vec<Link>> {
-    Ok(Vec::new())
+/// The cycle's succession links (its copy of `unit_links.csv`, METHODOLOGY.md §9) as the engine
+/// takes them.
+fn unit_links(catalog: &SeedCatalog) -> Vec<Link> {
+    use crate::catalog::Relation as R;
+    let relation = |r: R| match r {
+        R::Renamed => Relation::Renamed,
+        R::Merged => Relation::Merged,
+        R::SplitFrom => Relation::SplitFrom,
+        R::Territory => Relation::Territory,
+    };
+    catalog
+        .unit_links
+        .iter()
+        .map(|l| Link {
+            unit_code: l.unit_code.clone(),
+            predecessor_code: l.predecessor_code.clone(),
+            relation: relation(l.relation),
+        })
+        .collect()
+}
+
+/// Each kind's minimum and estimator from the cycle's catalog (`kinds.csv`, METHODOLOGY.md §3
+/// and §8), before the command line's overrides.
+fn kind_settings(catalog: &SeedCatalog) -> BTreeMap<String, KindSettings> {
+    catalog
+        .kinds
+        .iter()
+        .map(|k| {
+            let estimator = match k.estimator {
+                crate::catalog::Estimator::Direct => Estimator::Direct,
+                crate::catalog::Estimator::Shrunk => Estimator::Shrunk,
+            };
+            let settings = KindSettings {
+                min_responses: k.min_responses,
+                estimator,
+            };
+            (k.code.clone(), settings)
+        })
+        .collect()
 }
 
 /// Closes the cycle if needed and freezes its latest run; returns the run's id.
