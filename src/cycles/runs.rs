@@ -4,7 +4,8 @@ use super::Refused;
 use crate::catalog::SeedCatalog;
 use crate::db::{self, Conn};
 use crate::scoring::succession::{self, Link, Relation};
-use crate::scoring::{self, Config, ScoringResult};
+use crate::scoring::{self, Config, KindSettings, ScoringResult};
+use std::collections::BTreeMap;
 
 /// Overrides of the cycle's methodology configuration for one run.
 #[derive(Debug, Default, Clone, clap::Args, serde::Deserialize)]
@@ -89,8 +90,10 @@ pub fn score_cycle(
     cycle
         .status()
         .refuse_if_published(year, Refused::NumbersFrozen)?;
-    let config = options.apply(cycle.config())?;
-    let catalog = db::cycle_catalog::load(conn, cycle.id, config.groups.clone())?;
+    let catalog = db::cycle_catalog::load(conn, cycle.id, cycle.config().groups)?;
+    let mut base = cycle.config();
+    base.kinds = kind_settings(&catalog);
+    let config = options.apply(base)?;
     let scoring_catalog = db::scoring_input::scoring_catalog(&catalog);
     let evaluations = db::scoring_input::evaluations(conn, cycle.id, &scoring_catalog)?;
     let history = db::scoring_input::history(conn, year)?;
@@ -118,6 +121,15 @@ pub fn score_cycle(
         result,
         catalog,
     })
+}
+
+/// The per-kind settings of the cycle's catalog (`kinds.csv`: `min_responses`, `estimator`;
+/// METHODOLOGY.md §3, §8), before the command line's overrides.
+///
+/// INTEGRATION POINT: the catalog work adds these columns to the cycle's kinds; map them here.
+/// Until then every kind is direct with the cycle's default minimum.
+fn kind_settings(_catalog: &SeedCatalog) -> BTreeMap<String, KindSettings> {
+    BTreeMap::new()
 }
 
 /// The cycle's succession links (`unit_links.csv`, METHODOLOGY.md §9).
