@@ -48,7 +48,8 @@ impl CycleRow {
             bootstrap_replicates: self.bootstrap_replicates.max(0) as u32,
             bootstrap_seed: self.bootstrap_seed as u64,
             groups,
-            // Per-kind settings come from the cycle's catalog (kinds.csv).
+            // Per-kind settings come from the cycle's catalog (kinds.csv), see
+            // `cycles::runs::kind_settings`.
             kinds: Default::default(),
         }
     }

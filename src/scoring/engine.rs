@@ -172,6 +172,8 @@ pub(crate) struct Point {
     pub ci: Vec<Vec<Option<(f64, f64)>>>,
     /// §8 statistics (eligible aggregates only).
     pub stats: Vec<Vec<Option<UnitStats>>>,
+    /// (Σρ, Σρ²) of every answered indicator, medians included.
+    pub weight_sums: Vec<Vec<Option<(f64, f64)>>>,
     /// The value §4 uses: r̃ where §8 applied, else the raw value.
     pub estimate: Vec<Vec<Option<f64>>>,
     /// B_u where §8 applied.
@@ -188,6 +190,7 @@ impl Point {
         let mut t = |df: f64| *t_cache.entry(df.to_bits()).or_insert_with(|| t_95(df));
         let (mut raws, mut cis) = (Vec::new(), Vec::new());
         let mut stats: Vec<Vec<Option<UnitStats>>> = Vec::new();
+        let mut weight_sums: Vec<Vec<Option<(f64, f64)>>> = Vec::new();
         let mut b = FullBuckets::default();
         for unit in &plan.units {
             let kind = &plan.kinds[unit.kind];
@@ -202,6 +205,12 @@ impl Point {
             cis.push(ci.collect());
             let st = (0..raw.len()).map(|i| unit_stats(unit, kind, &b, i, raw[i]));
             stats.push(st.collect());
+            let sums = (0..raw.len()).map(|i| {
+                let range = unit.val_start[i]..unit.val_start[i + 1];
+                let w: f64 = b.w[range.clone()].iter().sum();
+                (unit.n[i] > 0).then(|| (w, b.w2[range].iter().sum()))
+            });
+            weight_sums.push(sums.collect());
             raws.push(raw);
         }
         let mut estimate = raws.clone();
@@ -249,6 +258,7 @@ impl Point {
             raw: raws,
             ci: cis,
             stats,
+            weight_sums,
             estimate,
             shrinkage: shrink,
             params,

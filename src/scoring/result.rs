@@ -20,10 +20,10 @@ pub struct IndicatorScore {
     pub pool_max: Option<f64>,
     /// Normalised score in [1, 10]; ranked units only.
     pub score: Option<f64>,
-    /// Σρ over the answers (§8); empty for `median` indicators.
+    /// Σρ over the answers (§8).
     #[serde(default)]
     pub weight_sum: Option<f64>,
-    /// Σρ² over the answers (§8); empty for `median` indicators.
+    /// Σρ² over the answers (§8).
     #[serde(default)]
     pub weight_sq_sum: Option<f64>,
     /// Σρ(y − r_u)² (§8); empty for `median` indicators.

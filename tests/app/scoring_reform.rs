@@ -689,3 +689,25 @@ fn pages_mark_units_ranked_on_few_responses_and_show_only_the_count_of_tiny_unit
         .next()
         .is_some_and(|h| h.ends_with(",change_basis")));
 }
+
+#[test]
+fn a_median_indicator_stays_direct_with_its_weight_sums_published() {
+    // i1 as a weighted median: never shrunk (§8), but Σρ and Σρ² are published.
+    let mut cat = catalog(&["U0", "U1", "U2"], KIND);
+    cat.indicators[0].aggregate = Aggregate::Median;
+    let mut all = evals(
+        0,
+        0,
+        &[(1.0, 2.0), (3.0, 1.0), (1.0, 1.0), (3.0, 1.0), (2.0, 1.0)],
+    );
+    all.extend(evals(100, 1, &ones(&[2.0, 4.0, 2.0, 4.0, 3.0])));
+    all.extend(evals(200, 2, &ones(&[3.0, 5.0, 3.0, 5.0, 4.0])));
+    let r = score(&cat, &all, &shrunk_config(), 2025, &[]);
+    assert!(r.shrinkage.is_empty());
+    let u0 = row(&r, "U0");
+    assert_eq!(
+        (u0.weight_sum, u0.weight_sq_sum, u0.within_ss),
+        (Some(6.0), Some(8.0), None)
+    );
+    assert_eq!((u0.estimate, u0.shrinkage), (u0.raw_value, None));
+}
