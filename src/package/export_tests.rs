@@ -33,8 +33,9 @@ fn datapackage_json_describes_every_file_with_its_columns_and_types() {
     assert_eq!(json["profile"], "tabular-data-package");
     assert_eq!(json["name"], "ddci-2024");
     let resources = json["resources"].as_array().expect("resources");
-    assert_eq!(resources.len(), 11);
-    assert_eq!(resources[10]["path"], "shrinkage.csv");
+    assert_eq!(resources.len(), HEADERS.len());
+    assert_eq!(resources[1]["path"], "unit_links.csv");
+    assert_eq!(resources[11]["path"], "shrinkage.csv");
     for (res, (name, text)) in resources.iter().zip(&all[1..]) {
         assert_eq!(res["path"], name.as_str());
         assert_eq!(res["format"], "csv");
@@ -51,10 +52,14 @@ fn datapackage_json_describes_every_file_with_its_columns_and_types() {
             );
         }
     }
-    let scores = &resources[7]["schema"]["fields"];
+    let fields_of = |path: &str| {
+        let res = resources.iter().find(|r| r["path"] == path).expect(path);
+        res["schema"]["fields"].clone()
+    };
+    let scores = fields_of("scores.csv");
     assert_eq!(scores[2]["type"], "integer");
     assert_eq!(scores[3]["type"], "boolean");
-    assert_eq!(resources[3]["schema"]["fields"][2]["type"], "string");
+    assert_eq!(fields_of("responses.csv")[2]["type"], "string");
 }
 
 #[test]
