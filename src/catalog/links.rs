@@ -18,7 +18,12 @@ pub(super) fn unit_links(t: &Table, units: &[UnitDef]) -> Result<Vec<UnitLink>, 
         let unit_code = known_unit(&row, "unit_code", units)?;
         let predecessor_code = known_unit(&row, "predecessor_code", units)?;
         let relation: Relation = row.parsed("relation")?;
-        kinds_fit(&row, relation, units, (unit_code.as_str(), predecessor_code.as_str()))?;
+        kinds_fit(
+            &row,
+            relation,
+            units,
+            (unit_code.as_str(), predecessor_code.as_str()),
+        )?;
         if !seen.insert((unit_code.clone(), predecessor_code.clone())) {
             let msg = format!("`{unit_code}` is already linked to `{predecessor_code}`");
             return Err(row.error("predecessor_code", msg));
@@ -55,7 +60,12 @@ fn kinds_fit(
     units: &[UnitDef],
     (unit, predecessor): (&str, &str),
 ) -> Result<(), CsvError> {
-    let kind = |code: &str| units.iter().find(|u| u.code == code).map(|u| u.kind.as_str());
+    let kind = |code: &str| {
+        units
+            .iter()
+            .find(|u| u.code == code)
+            .map(|u| u.kind.as_str())
+    };
     let same = kind(unit) == kind(predecessor);
     if same == (relation == Relation::Territory) {
         let msg = match relation {
@@ -101,11 +111,16 @@ fn ends_before_start(row: &Row, link: &UnitLink, units: &[UnitDef]) -> Result<()
 fn cycle_through(links: &[UnitLink]) -> Option<Vec<String>> {
     let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
     for l in links {
-        next.entry(&l.unit_code).or_default().push(&l.predecessor_code);
+        next.entry(&l.unit_code)
+            .or_default()
+            .push(&l.predecessor_code);
     }
     let last = links.last()?;
     // Only the newest link can have closed a cycle: look for a path back to its successor.
-    let mut stack = vec![vec![last.unit_code.as_str(), last.predecessor_code.as_str()]];
+    let mut stack = vec![vec![
+        last.unit_code.as_str(),
+        last.predecessor_code.as_str(),
+    ]];
     let mut visited = HashSet::new();
     while let Some(path) = stack.pop() {
         let here = *path.last()?;

@@ -21,7 +21,8 @@ pub(super) fn parse_catalog(
     let profile_choices = profile_choices(read, &profile_questions)?;
     let groups = groups(read)?;
     let pci_links = pci_links(read, &units, &components)?;
-    let unit_links = super::links::unit_links(&table(read, "unit_links.csv", LINK_COLUMNS)?, &units)?;
+    let unit_links =
+        super::links::unit_links(&table(read, "unit_links.csv", LINK_COLUMNS)?, &units)?;
     super::links::check_territory(&units, &unit_lines, &unit_links)?;
     Ok(SeedCatalog {
         unit_links,

@@ -358,7 +358,10 @@ mod queries {
 
     fn load_unit_links(c: &mut Db) -> QueryResult<Vec<UnitLink>> {
         catalog_unit_links::table
-            .order((catalog_unit_links::unit_code, catalog_unit_links::predecessor_code))
+            .order((
+                catalog_unit_links::unit_code,
+                catalog_unit_links::predecessor_code,
+            ))
             .select((
                 catalog_unit_links::unit_code,
                 catalog_unit_links::predecessor_code,
@@ -393,7 +396,15 @@ mod queries {
                 catalog_profile_questions::sort_order,
                 catalog_profile_questions::code,
             ))
-            .load::<(String, String, String, String, i32, Option<i32>, Option<i32>)>(c)?
+            .load::<(
+                String,
+                String,
+                String,
+                String,
+                i32,
+                Option<i32>,
+                Option<i32>,
+            )>(c)?
             .into_iter()
             .map(
                 |(code, question_type, text_vi, text_en, sort_order, valid_from, valid_to)| {

@@ -132,7 +132,10 @@ mod queries {
     ) -> QueryResult<Vec<(String, String, String, String, String)>> {
         cycle_unit_links::table
             .filter(cycle_unit_links::cycle_id.eq(cycle_id))
-            .order((cycle_unit_links::unit_code, cycle_unit_links::predecessor_code))
+            .order((
+                cycle_unit_links::unit_code,
+                cycle_unit_links::predecessor_code,
+            ))
             .select((
                 cycle_unit_links::unit_code,
                 cycle_unit_links::predecessor_code,
@@ -198,7 +201,10 @@ mod queries {
     fn load_links(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<UnitLink>> {
         cycle_unit_links::table
             .filter(cycle_unit_links::cycle_id.eq(cycle_id))
-            .order((cycle_unit_links::unit_code, cycle_unit_links::predecessor_code))
+            .order((
+                cycle_unit_links::unit_code,
+                cycle_unit_links::predecessor_code,
+            ))
             .select((
                 cycle_unit_links::unit_code,
                 cycle_unit_links::predecessor_code,

@@ -63,8 +63,20 @@ fn hostile(db: &TestDb) -> Vec<String> {
         std::fs::copy(&path, dir.path().join(path.file_name().expect("name"))).expect("copy");
     }
     let d = dir.path();
-    set_cell(d, "units.csv", ("code", "DEP_THANH_TRA"), "name_vi", UNIT_VI);
-    set_cell(d, "units.csv", ("code", "DEP_THANH_TRA"), "name_en", UNIT_EN);
+    set_cell(
+        d,
+        "units.csv",
+        ("code", "DEP_THANH_TRA"),
+        "name_vi",
+        UNIT_VI,
+    );
+    set_cell(
+        d,
+        "units.csv",
+        ("code", "DEP_THANH_TRA"),
+        "name_en",
+        UNIT_EN,
+    );
     let component = ("code", "DEPC_TRANSPARENCY");
     set_cell(d, "components.csv", component, "name_vi", COMPONENT_VI);
     set_cell(
@@ -476,7 +488,11 @@ fn sql_metacharacters_in_every_input_are_only_text() {
             "code {s}"
         );
         assert_eq!(api(valid(&codes[i], s, "DEP_TR01", "")), 422, "unit {s}");
-        assert_eq!(api(valid(&codes[i], "DEP_THANH_TRA", s, "")), 422, "key {s}");
+        assert_eq!(
+            api(valid(&codes[i], "DEP_THANH_TRA", s, "")),
+            422,
+            "key {s}"
+        );
         assert_eq!(
             api(valid(&codes[i], "DEP_THANH_TRA", "DEP_TR01", s)),
             201,

@@ -47,25 +47,47 @@ fn each_year_gets_the_units_of_its_era() {
     let c = SeedCatalog::embedded().expect("valid");
     let count = |cat: &SeedCatalog, kind: &str| cat.units.iter().filter(|u| u.kind == kind).count();
     let old = c.for_year(2024);
-    assert_eq!((count(&old, "department"), count(&old, "district")), (25, 11));
+    assert_eq!(
+        (count(&old, "department"), count(&old, "district")),
+        (25, 11)
+    );
     assert_eq!(count(&old, "commune"), 0);
     assert!(old.unit_links.is_empty(), "2024 units succeed nothing");
-    assert!(old.profile_questions.iter().any(|q| q.code == "PROFILE_DISTRICT"));
+    assert!(old
+        .profile_questions
+        .iter()
+        .any(|q| q.code == "PROFILE_DISTRICT"));
     let new = c.for_year(2025);
     assert_eq!(count(&new, "district"), 0);
     assert_eq!(count(&new, "commune"), 65);
     assert_eq!(count(&new, "department"), 21);
     let codes: BTreeSet<&str> = new.units.iter().map(|u| u.code.as_str()).collect();
-    for gone in ["DEP_KHDT", "DEP_GTVT", "DEP_TNMT", "DEP_LDTBXH", "DEP_CUC_THUE"] {
+    for gone in [
+        "DEP_KHDT",
+        "DEP_GTVT",
+        "DEP_TNMT",
+        "DEP_LDTBXH",
+        "DEP_CUC_THUE",
+    ] {
         assert!(!codes.contains(gone), "{gone} ended in 2024");
     }
     for kept in ["DEP_VPUBND", "DEP_THANH_TRA", "DEP_BHXH", "DEP_CONG_AN"] {
         assert!(codes.contains(kept), "{kept} keeps its code");
     }
-    let police = new.units.iter().find(|u| u.code == "DEP_CONG_AN").expect("police");
+    let police = new
+        .units
+        .iter()
+        .find(|u| u.code == "DEP_CONG_AN")
+        .expect("police");
     assert_eq!(police.name_vi, "Công an tỉnh Lạng Sơn");
-    assert!(new.profile_questions.iter().any(|q| q.code == "PROFILE_COMMUNE"));
-    assert!(!new.profile_questions.iter().any(|q| q.code == "PROFILE_DISTRICT"));
+    assert!(new
+        .profile_questions
+        .iter()
+        .any(|q| q.code == "PROFILE_COMMUNE"));
+    assert!(!new
+        .profile_questions
+        .iter()
+        .any(|q| q.code == "PROFILE_DISTRICT"));
     let commune = new.kind("commune").expect("commune kind");
     assert_eq!(commune.estimator.as_str(), "shrunk");
     assert!(commune.intro_vi.contains("12 tháng") && commune.intro_vi.contains("1/7/2025"));
@@ -80,10 +102,17 @@ fn the_communes_are_exactly_those_of_the_shared_list_with_their_territory_links(
         .units
         .iter()
         .filter(|u| u.kind == "commune")
-        .map(|u| (u.name_vi.clone(), u.official_code.clone().expect("official code")))
+        .map(|u| {
+            (
+                u.name_vi.clone(),
+                u.official_code.clone().expect("official code"),
+            )
+        })
         .collect();
-    let expected: BTreeMap<String, String> =
-        source.iter().map(|(n, (code, _))| (n.clone(), code.clone())).collect();
+    let expected: BTreeMap<String, String> = source
+        .iter()
+        .map(|(n, (code, _))| (n.clone(), code.clone()))
+        .collect();
     assert_eq!(communes, expected);
     for u in c.units.iter().filter(|u| u.kind == "commune") {
         let districts: Vec<String> = c
@@ -95,7 +124,12 @@ fn the_communes_are_exactly_those_of_the_shared_list_with_their_territory_links(
         assert_eq!(districts.len(), source[&u.name_vi].1.len(), "{}", u.name_vi);
     }
     let two = c.units.iter().filter(|u| {
-        c.unit_links.iter().filter(|l| l.unit_code == u.code).count() == 2 && u.kind == "commune"
+        c.unit_links
+            .iter()
+            .filter(|l| l.unit_code == u.code)
+            .count()
+            == 2
+            && u.kind == "commune"
     });
     assert_eq!(two.count(), 4, "four communes cross a former district line");
 }
@@ -107,7 +141,11 @@ fn a_business_can_find_its_commune_by_any_former_name() {
         .profile_choices
         .iter()
         .filter(|ch| ch.question_code == "PROFILE_COMMUNE")
-        .flat_map(|ch| ch.former_names.iter().map(|n| (n.clone(), ch.label_vi.clone())))
+        .flat_map(|ch| {
+            ch.former_names
+                .iter()
+                .map(|n| (n.clone(), ch.label_vi.clone()))
+        })
         .collect();
     let mut r = csv::Reader::from_reader(SOURCE.as_bytes());
     let mut units = 0;
@@ -115,12 +153,21 @@ fn a_business_can_find_its_commune_by_any_former_name() {
         let rec = rec.expect("row");
         for part in rec[3].split(';') {
             let name = part.split(" [").next().expect("name").trim().to_string();
-            assert!(former.contains(&(name.clone(), rec[0].to_string())), "{name}");
+            assert!(
+                former.contains(&(name.clone(), rec[0].to_string())),
+                "{name}"
+            );
             units += 1;
         }
     }
-    assert_eq!(units, 196, "194 former units, two of them split between two communes");
-    let choices = c.profile_choices.iter().filter(|ch| ch.question_code == "PROFILE_COMMUNE");
+    assert_eq!(
+        units, 196,
+        "194 former units, two of them split between two communes"
+    );
+    let choices = c
+        .profile_choices
+        .iter()
+        .filter(|ch| ch.question_code == "PROFILE_COMMUNE");
     assert_eq!(choices.count(), 66, "65 communes and outside the province");
 }
 
@@ -188,7 +235,11 @@ fn a_commune_without_a_territory_link_is_refused() {
 #[test]
 fn overlapping_validity_years_for_one_code_are_refused() {
     let msg = refused("units.csv", |t| {
-        t.replacen("Lang Son Provincial Social Insurance,20,2025,", "Lang Son Provincial Social Insurance,20,2024,", 1)
+        t.replacen(
+            "Lang Son Provincial Social Insurance,20,2025,",
+            "Lang Son Provincial Social Insurance,20,2024,",
+            1,
+        )
     });
     assert_eq!(
         msg,
@@ -200,7 +251,11 @@ fn overlapping_validity_years_for_one_code_are_refused() {
 #[test]
 fn a_predecessor_valid_after_its_successor_starts_is_refused() {
     let msg = refused("units.csv", |t| {
-        t.replacen("Department of Planning and Investment,1,,2024,", "Department of Planning and Investment,1,,2025,", 1)
+        t.replacen(
+            "Department of Planning and Investment,1,,2024,",
+            "Department of Planning and Investment,1,,2025,",
+            1,
+        )
     });
     assert_eq!(
         msg,
@@ -211,7 +266,9 @@ fn a_predecessor_valid_after_its_successor_starts_is_refused() {
 
 #[test]
 fn an_unknown_relation_is_refused() {
-    let msg = refused("unit_links.csv", |t| t.replacen(",merged,", ",absorbed,", 1));
+    let msg = refused("unit_links.csv", |t| {
+        t.replacen(",merged,", ",absorbed,", 1)
+    });
     assert_eq!(
         msg,
         "unit_links.csv, line 2, column `relation`: `absorbed` is not a valid relation \
@@ -235,7 +292,10 @@ fn ddci_seed_refuses_a_bad_catalog_and_changes_nothing() {
         .expect("runs");
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unit_links.csv, line 84, column `predecessor_code`"), "{err}");
+    assert!(
+        err.contains("unit_links.csv, line 84, column `predecessor_code`"),
+        "{err}"
+    );
     let after = db::catalog::load(&mut pool.get().expect("conn")).expect("load");
     assert_eq!(before, after);
 }
@@ -259,7 +319,11 @@ fn a_cycle_copies_the_units_kinds_and_links_valid_in_its_year() {
     let kinds: Vec<&str> = new.kinds.iter().map(|k| k.code.as_str()).collect();
     assert_eq!(kinds, ["department", "commune"]);
     assert_eq!(new.kind("commune").expect("kind").min_responses, Some(10));
-    let dong_dang = new.units.iter().find(|u| u.code == "COM_DONG_DANG").expect("unit");
+    let dong_dang = new
+        .units
+        .iter()
+        .find(|u| u.code == "COM_DONG_DANG")
+        .expect("unit");
     assert_eq!(dong_dang.official_code.as_deref(), Some("06184"));
     assert_eq!(dong_dang.valid_from, Some(2025));
     let merged: BTreeSet<&str> = new
@@ -269,8 +333,18 @@ fn a_cycle_copies_the_units_kinds_and_links_valid_in_its_year() {
         .map(|l| l.unit_code.as_str())
         .collect();
     assert_eq!(merged.len(), 5);
-    let choices = new.profile_choices.iter().find(|c| c.code == "dong_dang").expect("choice");
-    assert!(choices.former_names.iter().any(|n| n == "Thị trấn Đồng Đăng"), "{choices:?}");
+    let choices = new
+        .profile_choices
+        .iter()
+        .find(|c| c.code == "dong_dang")
+        .expect("choice");
+    assert!(
+        choices
+            .former_names
+            .iter()
+            .any(|n| n == "Thị trấn Đồng Đăng"),
+        "{choices:?}"
+    );
 }
 
 fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
@@ -279,16 +353,40 @@ fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
     r.records()
         .map(|rec| {
             let rec = rec.expect("row");
-            headers.iter().map(String::from).zip(rec.iter().map(String::from)).collect()
+            headers
+                .iter()
+                .map(String::from)
+                .zip(rec.iter().map(String::from))
+                .collect()
         })
         .collect()
 }
 
 fn run_year(db: &TestDb, year: &str, responses: &str, out: &Path) {
-    run_ok(db, &["demo", "--cycle", year, "--responses", responses, "--seed", "7"]);
+    run_ok(
+        db,
+        &[
+            "demo",
+            "--cycle",
+            year,
+            "--responses",
+            responses,
+            "--seed",
+            "7",
+        ],
+    );
     run_ok(db, &["score", "--cycle", year, "--bootstrap", "20"]);
     run_ok(db, &["publish", "--cycle", year]);
-    run_ok(db, &["export", "--cycle", year, "--out", out.to_str().expect("path")]);
+    run_ok(
+        db,
+        &[
+            "export",
+            "--cycle",
+            year,
+            "--out",
+            out.to_str().expect("path"),
+        ],
+    );
 }
 
 #[test]
@@ -301,7 +399,10 @@ fn the_2024_and_2025_packages_hold_the_units_of_their_era() {
     run_year(&db, "2025", "800", &p25);
 
     let units24 = read_csv(&p24.join("units.csv"));
-    assert_eq!(units24.iter().filter(|u| u["kind"] == "district").count(), 11);
+    assert_eq!(
+        units24.iter().filter(|u| u["kind"] == "district").count(),
+        11
+    );
     assert!(read_csv(&p24.join("unit_links.csv")).is_empty());
 
     let units25 = read_csv(&p25.join("units.csv"));
@@ -310,9 +411,14 @@ fn the_2024_and_2025_packages_hold_the_units_of_their_era() {
         .filter(|u| u["kind"] == "commune")
         .map(|u| (u["name_vi"].clone(), u["official_code"].clone()))
         .collect();
-    let expected: BTreeMap<String, String> =
-        source_communes().into_iter().map(|(n, (code, _))| (n, code)).collect();
-    assert_eq!(communes, expected, "exactly the 65 communes, names and codes as listed");
+    let expected: BTreeMap<String, String> = source_communes()
+        .into_iter()
+        .map(|(n, (code, _))| (n, code))
+        .collect();
+    assert_eq!(
+        communes, expected,
+        "exactly the 65 communes, names and codes as listed"
+    );
     assert!(!units25.iter().any(|u| u["kind"] == "district"));
     let names: BTreeSet<&str> = units25.iter().map(|u| u["name_vi"].as_str()).collect();
     for gone in [
@@ -323,7 +429,11 @@ fn the_2024_and_2025_packages_hold_the_units_of_their_era() {
     ] {
         assert!(!names.contains(gone), "{gone}");
     }
-    for new in ["Sở Nông nghiệp và Môi trường", "Sở Dân tộc và Tôn giáo", "Thuế tỉnh Lạng Sơn"] {
+    for new in [
+        "Sở Nông nghiệp và Môi trường",
+        "Sở Dân tộc và Tôn giáo",
+        "Thuế tỉnh Lạng Sơn",
+    ] {
         assert!(names.contains(new), "{new}");
     }
 
@@ -336,7 +446,9 @@ fn the_2024_and_2025_packages_hold_the_units_of_their_era() {
     assert!(merged.len() >= 5, "{merged:?}");
     for u in units25.iter().filter(|u| u["kind"] == "commune") {
         assert!(
-            links.iter().any(|l| l["unit_code"] == u["unit_code"] && l["relation"] == "territory"),
+            links
+                .iter()
+                .any(|l| l["unit_code"] == u["unit_code"] && l["relation"] == "territory"),
             "{}",
             u["unit_code"]
         );

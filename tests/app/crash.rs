@@ -26,7 +26,12 @@ const CODES: usize = 6000;
 const CLIENTS: usize = 32;
 
 /// The units rated by every submission.
-const UNITS: [&str; 4] = ["DEP_THUE_TINH", "DEP_TAI_CHINH_KHDT", "DEP_NN_MT", "COM_HUU_LUNG"];
+const UNITS: [&str; 4] = [
+    "DEP_THUE_TINH",
+    "DEP_TAI_CHINH_KHDT",
+    "DEP_NN_MT",
+    "COM_HUU_LUNG",
+];
 
 /// A complete questionnaire template: every question of the rated units answered with 1
 /// (valid for every question type); the code is filled in per request.

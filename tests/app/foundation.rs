@@ -11,6 +11,10 @@ fn canonical(mut c: SeedCatalog) -> SeedCatalog {
     c.indicators.sort_by(|a, b| a.code.cmp(&b.code));
     c.profile_choices
         .sort_by(|a, b| (&a.question_code, &a.code).cmp(&(&b.question_code, &b.code)));
+    c.profile_questions.sort_by(|a, b| a.code.cmp(&b.code));
+    c.unit_links.sort_by(|a, b| {
+        (&a.unit_code, &a.predecessor_code).cmp(&(&b.unit_code, &b.predecessor_code))
+    });
     c
 }
 
@@ -83,7 +87,15 @@ fn a_changed_catalog_for_a_new_cycle_leaves_old_cycles_untouched() {
     let old = db::cycles::create(&mut conn, 2024, &seed).expect("2024");
     let before = db::cycle_catalog::load(&mut conn, old.id, vec![]).expect("2024 catalog");
 
-    let first_text = seed.indicators[0].text_vi.clone();
+    // A department question, asked in both years.
+    let first = |c: &SeedCatalog| {
+        c.indicators
+            .iter()
+            .find(|i| i.code == "DEP_TR01")
+            .map(|i| i.text_vi.clone())
+            .expect("DEP_TR01")
+    };
+    let first_text = first(&seed);
     let dir = catalog_dir("indicators.csv", |t| {
         t.replacen(&first_text, "Câu hỏi đã sửa cho năm sau", 1)
     });
@@ -95,11 +107,8 @@ fn a_changed_catalog_for_a_new_cycle_leaves_old_cycles_untouched() {
     let new = db::cycles::get(&mut conn, 2025).expect("2025");
     assert_eq!(new.status, "open");
     let new_catalog = db::cycle_catalog::load(&mut conn, new.id, vec![]).expect("2025 catalog");
-    assert_eq!(
-        new_catalog.indicators[0].text_vi,
-        "Câu hỏi đã sửa cho năm sau"
-    );
-    assert_eq!(before.indicators[0].text_vi, first_text);
+    assert_eq!(first(&new_catalog), "Câu hỏi đã sửa cho năm sau");
+    assert_eq!(first(&before), first_text);
 }
 
 #[test]
@@ -309,7 +318,8 @@ fn demo_fills_a_cycle_with_businesses_that_rate_departments_and_their_district()
                     .map(|u| u.kind.as_str())
             })
             .collect();
-        assert_eq!(kinds.iter().filter(|k| **k == Some("district")).count(), 1);
+        // From 2025 the local unit a business rates is its commune (before, its district).
+        assert_eq!(kinds.iter().filter(|k| **k == Some("commune")).count(), 1);
         assert!(kinds.iter().filter(|k| **k == Some("department")).count() >= 2);
     }
     assert!(
