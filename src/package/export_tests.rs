@@ -33,7 +33,7 @@ fn datapackage_json_describes_every_file_with_its_columns_and_types() {
     assert_eq!(json["profile"], "tabular-data-package");
     assert_eq!(json["name"], "ddci-2024");
     let resources = json["resources"].as_array().expect("resources");
-    assert_eq!(resources.len(), 10);
+    assert_eq!(resources.len(), 11);
     for (res, (name, text)) in resources.iter().zip(&all[1..]) {
         assert_eq!(res["path"], name.as_str());
         assert_eq!(res["format"], "csv");
@@ -50,10 +50,17 @@ fn datapackage_json_describes_every_file_with_its_columns_and_types() {
             );
         }
     }
-    let scores = &resources[7]["schema"]["fields"];
+    assert_eq!(resources[1]["path"], "unit_links.csv");
+    let units = &resources[0]["schema"]["fields"];
+    assert_eq!(units[4]["type"], "integer", "valid_from");
+    assert_eq!(
+        units[6]["type"], "string",
+        "official_code keeps its leading zeros"
+    );
+    let scores = &resources[8]["schema"]["fields"];
     assert_eq!(scores[2]["type"], "integer");
     assert_eq!(scores[3]["type"], "boolean");
-    assert_eq!(resources[3]["schema"]["fields"][2]["type"], "string");
+    assert_eq!(resources[4]["schema"]["fields"][2]["type"], "string");
 }
 
 #[test]
@@ -68,6 +75,7 @@ fn the_ddci_object_holds_the_runs_configuration_and_nothing_else() {
         "cycle",
         "engine_version",
         "groups",
+        "kinds",
         "min_responses",
         "pool_years",
         "pooled_cycles",
@@ -88,6 +96,14 @@ fn the_ddci_object_holds_the_runs_configuration_and_nothing_else() {
     assert_eq!(groups[0]["label_en"], "Excellent");
     assert_eq!(groups[0]["min_total"].as_f64(), Some(80.0));
     assert!(groups[5]["min_total"].is_null());
+    let kinds = serde_json::json!([
+        {"kind": "department", "estimator": "direct", "min_responses": null},
+        {"kind": "district", "estimator": "direct", "min_responses": null},
+    ]);
+    assert_eq!(
+        ddci["kinds"], kinds,
+        "the 2024 kinds, each with its settings"
+    );
 }
 
 #[test]
