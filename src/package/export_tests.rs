@@ -60,6 +60,12 @@ fn datapackage_json_describes_every_file_with_its_columns_and_types() {
     assert_eq!(scores[2]["type"], "integer");
     assert_eq!(scores[3]["type"], "boolean");
     assert_eq!(fields_of("responses.csv")[2]["type"], "string");
+    let units = fields_of("units.csv");
+    assert_eq!(units[4]["type"], "integer", "valid_from");
+    assert_eq!(
+        units[6]["type"], "string",
+        "official_code keeps its leading zeros"
+    );
 }
 
 #[test]

@@ -372,7 +372,7 @@ fn the_workbook_has_the_four_sheets_and_the_stored_numbers() {
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
     assert_eq!(
         book.sheet_names(),
-        ["departments", "districts", "indicators", "method"]
+        ["departments", "communes", "indicators", "method"]
     );
     let sheet = book.worksheet_range("departments").expect("sheet");
     let pool = db.pool();
@@ -552,7 +552,7 @@ fn each_route_admits_only_whom_it_should() {
         "/results/2026/ket-qua.xlsx",
         "/results/2026/du-lieu.zip",
         "/results/2026/pci",
-        "/results/2026/don-vi/DEP_CUC_THUE",
+        "/results/2026/don-vi/DEP_THANH_TRA",
     ];
 
     let mut visitor = Browser::new(&server);
@@ -712,12 +712,12 @@ fn every_results_and_admin_page_renders_in_both_languages() {
         "/results/2024",
         "/results/2024?sort=name",
         "/results/2024?sort=change",
-        "/results/2024/don-vi/DEP_CUC_THUE",
+        "/results/2024/don-vi/DEP_THANH_TRA",
         "/results/2024/don-vi/DIS_HUU_LUNG",
         "/results/2024/pci",
         "/method",
         "/results/2025",
-        "/results/2025/don-vi/DEP_CUC_THUE",
+        "/results/2025/don-vi/DEP_THANH_TRA",
         "/admin",
         "/admin/cycles/2025",
         "/admin/cycles/2025/comments",
@@ -736,7 +736,7 @@ fn every_results_and_admin_page_renders_in_both_languages() {
             );
         }
     }
-    let (_, _, english) = admin.get("/results/2025/don-vi/DEP_CUC_THUE?lang=en");
+    let (_, _, english) = admin.get("/results/2025/don-vi/DEP_THANH_TRA?lang=en");
     assert!(
         english.contains("of businesses agree")
             && english.contains("2024")

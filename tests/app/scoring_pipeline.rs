@@ -40,7 +40,10 @@ fn scoring_stores_a_run_that_publishing_freezes_for_good() {
         summary.contains("Sở, ban, ngành (Departments and agencies):"),
         "{summary}"
     );
-    assert!(summary.contains("UBND thành phố Lạng Sơn"), "{summary}");
+    assert!(
+        summary.contains("UBND xã, phường (Commune-level People's Committees):"),
+        "{summary}"
+    );
 
     run_ok(&db, &["publish", "--cycle", "2025"]);
     let pool = db.pool();
@@ -105,7 +108,7 @@ fn scoring_a_cycle_without_responses_warns_and_lists_every_unit_unranked() {
         .expect("q")
         .expect("stored");
     let result = db::runs::load(&mut conn, &run, 2025).expect("load");
-    assert_eq!(result.scores.len(), 36);
+    assert_eq!(result.scores.len(), 86);
     assert!(result
         .scores
         .iter()

@@ -124,9 +124,9 @@ fn invalid_answers_get_one_error_per_field_and_store_nothing() {
     assert_eq!(
         fields,
         [
+            "evaluations[0].answers.COM_TR01",
             "evaluations[0].answers.DEP_TR01",
             "evaluations[0].answers.DEP_TR03",
-            "evaluations[0].answers.COM_TR01",
             "evaluations[1].unit_code",
             "profile.NO_SUCH",
             "profile.PROFILE_SIZE",
