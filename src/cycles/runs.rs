@@ -3,8 +3,8 @@
 use super::Refused;
 use crate::catalog::SeedCatalog;
 use crate::db::{self, Conn};
-use crate::scoring::succession::{self, Link, Relation};
 use crate::scoring::model::{Estimator, KindSettings};
+use crate::scoring::succession::{self, Link, Relation};
 use crate::scoring::{self, Config, ScoringResult};
 use std::collections::BTreeMap;
 

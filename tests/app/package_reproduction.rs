@@ -79,6 +79,70 @@ fn raw_value(aggregate: &str, xs: &[(f64, f64)]) -> f64 {
     }
 }
 
+/// §8's y for one answer.
+fn y_of(aggregate: &str, x: f64) -> f64 {
+    match aggregate {
+        "share_agree" => 100.0 * f64::from(u8::from(x >= 4.0)),
+        "share_yes" => 100.0 * f64::from(u8::from(x == 1.0)),
+        _ => x,
+    }
+}
+
+/// §8's rounding rule for σ² and τ².
+fn rounded(v: f64, mu: f64) -> f64 {
+    if v < 1e-12 * mu.powi(2).max(1.0) {
+        0.0
+    } else {
+        v
+    }
+}
+
+/// §8 for one shrunk indicator of one kind: (m, μ, σ², τ²) and each unit's estimate, from the
+/// answers of the units in V (units with n_u ≥ 5 that answered it), or `None` when the
+/// indicator stays direct.
+#[allow(clippy::type_complexity)]
+fn shrink(
+    aggregate: &str,
+    units: &[(&String, &Vec<(f64, f64)>, f64)],
+) -> Option<((usize, f64, f64, f64), HashMap<String, f64>)> {
+    let m = units.len();
+    let big_n: usize = units.iter().map(|(_, xs, _)| xs.len()).sum();
+    if m < 3 || big_n < m + 1 {
+        return None;
+    }
+    let (mut within, mut wsum) = (0.0, 0.0);
+    for (_, xs, r) in units {
+        for (x, w) in xs.iter() {
+            within += w * (y_of(aggregate, *x) - r).powi(2);
+            wsum += w;
+        }
+    }
+    let mu = units.iter().map(|(_, _, r)| r).sum::<f64>() / m as f64;
+    let sigma2 = rounded(within / wsum * big_n as f64 / (big_n - m) as f64, mu);
+    let n_eff = |xs: &[(f64, f64)]| {
+        let s: f64 = xs.iter().map(|(_, w)| w).sum();
+        s * s / xs.iter().map(|(_, w)| w * w).sum::<f64>()
+    };
+    let v: Vec<f64> = units.iter().map(|(_, xs, _)| sigma2 / n_eff(xs)).collect();
+    let spread = units.iter().map(|(_, _, r)| (r - mu).powi(2)).sum::<f64>() / (m - 1) as f64;
+    let tau2 = rounded((spread - v.iter().sum::<f64>() / m as f64).max(0.0), mu);
+    let estimates = units
+        .iter()
+        .zip(&v)
+        .map(|((u, _, r), v)| {
+            let b = if tau2 == 0.0 {
+                1.0
+            } else if sigma2 == 0.0 {
+                0.0
+            } else {
+                v / (v + tau2)
+            };
+            ((*u).clone(), b * mu + (1.0 - b) * r)
+        })
+        .collect();
+    Some(((m, mu, sigma2, tau2), estimates))
+}
+
 struct Package {
     dir: std::path::PathBuf,
     config: serde_json::Value,
@@ -218,20 +282,70 @@ fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
         .map(|(k, xs)| (k.clone(), raw_value(&aggregate_of[&k.1].0, xs)))
         .collect();
 
+    // §8: each shrunk kind's eligible indicators, from the answers and shrinkage.csv's rows.
+    let shrunk_kinds: BTreeSet<String> = package.config["kinds"]
+        .as_array()
+        .expect("ddci.kinds")
+        .iter()
+        .filter(|k| k["estimator"] == "shrunk")
+        .map(|k| k["kind"].as_str().expect("kind").to_string())
+        .collect();
+    let published_params: HashMap<(String, String), Row> = package
+        .csv("shrinkage.csv")
+        .into_iter()
+        .map(|r| ((r["kind"].clone(), r["indicator_code"].clone()), r))
+        .collect();
+    let mut estimate = raw.clone();
+    let mut shrunk_indicators = 0;
+    for i in &indicators {
+        let kind = &i["kind"];
+        let (code, aggregate) = (&i["indicator_code"], &i["aggregate"]);
+        if !shrunk_kinds.contains(kind) || aggregate == "median" {
+            continue;
+        }
+        let in_v: Vec<(&String, &Vec<(f64, f64)>, f64)> = answers
+            .iter()
+            .filter(|((u, ind), _)| ind == code && evaluations.get(u).map_or(0, BTreeSet::len) >= 5)
+            .map(|((u, _), xs)| (u, xs, raw[&(u.clone(), code.clone())]))
+            .collect();
+        let key = (kind.clone(), code.clone());
+        let Some(((m, mu, sigma2, tau2), estimates)) = shrink(aggregate, &in_v) else {
+            assert!(!published_params.contains_key(&key), "{code} stays direct");
+            continue;
+        };
+        let row = &published_params[&key];
+        assert_eq!(row["m"].parse::<usize>().expect("m"), m, "{code}: m");
+        close(num(&row["mu"]), Some(mu), "mu");
+        close(num(&row["sigma2"]), Some(sigma2), "sigma2");
+        close(num(&row["tau2"]), Some(tau2), "tau2");
+        for (u, e) in estimates {
+            estimate.insert((u, code.clone()), e);
+        }
+        shrunk_indicators += 1;
+    }
+    assert_eq!(
+        shrunk_indicators,
+        published_params.len(),
+        "one row per shrunk indicator"
+    );
+    assert!(shrunk_indicators > 0, "the 2025 communes are shrunk");
+
     // §4: pools from this cycle's ranked units and the earlier published package's ranked units.
     let mut pool: HashMap<String, (f64, f64)> = HashMap::new();
     let mut extend = |i: &str, x: f64| {
         let e = pool.entry(i.to_string()).or_insert((x, x));
         *e = (e.0.min(x), e.1.max(x));
     };
-    for ((u, i), x) in &raw {
+    for ((u, i), x) in &estimate {
         if ranked(u) {
             extend(i, *x);
         }
     }
+    // Earlier cycles contribute the value their published run normalised (§8).
     for r in earlier.csv("indicator_scores.csv") {
         if !r["score"].is_empty() && aggregate_of.contains_key(&r["indicator_code"]) {
-            extend(&r["indicator_code"], num(&r["raw_value"]).expect("raw"));
+            let normalised = num(&r["estimate"]).or(num(&r["raw_value"]));
+            extend(&r["indicator_code"], normalised.expect("raw"));
         }
     }
 
@@ -246,6 +360,7 @@ fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
         let key = (r["unit_code"].clone(), r["indicator_code"].clone());
         assert_eq!(r["n"].parse::<usize>().expect("n"), answers[&key].len());
         close(num(&r["raw_value"]), Some(raw[&key]), "raw_value");
+        close(num(&r["estimate"]), Some(estimate[&key]), "estimate");
         if !ranked(&key.0) {
             assert!(r["score"].is_empty() && r["pool_min"].is_empty());
             continue;
@@ -253,7 +368,7 @@ fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
         let (l, u) = pool[&key.1];
         close(num(&r["pool_min"]), Some(l), "pool_min");
         close(num(&r["pool_max"]), Some(u), "pool_max");
-        let x = raw[&key];
+        let x = estimate[&key];
         let s = if u - l < 1e-12 {
             5.5
         } else if aggregate_of[&key.1].1 == "higher_better" {
@@ -317,10 +432,16 @@ fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
     );
     for r in rows {
         let u = &r["unit_code"];
-        assert_eq!(
+        let (n, seen) = (
             r["responses"].parse::<usize>().expect("n"),
-            evaluations.get(u).map_or(0, BTreeSet::len)
+            evaluations.get(u).map_or(0, BTreeSet::len),
         );
+        if seen == 0 && (1..5).contains(&n) {
+            // §3: a unit with 1–4 evaluations publishes its count only, no answer rows.
+            assert!(r["ranked"] == "false" && r["total"].is_empty(), "{u}");
+            continue;
+        }
+        assert_eq!(n, seen, "{u}");
         assert_eq!(r["ranked"], if ranked(u) { "true" } else { "false" });
         let Some(t) = totals.get(u) else {
             assert!(r["total"].is_empty() && r["rank"].is_empty() && r["group"].is_empty());

@@ -163,7 +163,7 @@ fn a_zip_export_holds_the_descriptor_and_every_table() {
     assert_eq!(json["profile"], "tabular-data-package");
     assert_eq!(json["ddci"]["cycle"], 2025);
     assert_eq!(json["ddci"]["status"], "open");
-    assert_eq!(json["resources"].as_array().map(Vec::len), Some(11));
+    assert_eq!(json["resources"].as_array().map(Vec::len), Some(12));
     let mut answers = String::new();
     std::io::Read::read_to_string(
         &mut archive.by_name("answers.csv").expect("answers"),
