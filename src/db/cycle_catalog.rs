@@ -113,12 +113,12 @@ impl CycleKind {
     }
 }
 
-/// Predecessor names of a cycle's unit links, for pages that describe succession: (unit code,
-/// predecessor code, relation, predecessor name vi, en).
-pub fn link_names(
-    conn: &mut Conn,
-    cycle_id: i64,
-) -> Result<Vec<(String, String, String, String, String)>, DbError> {
+/// One of a cycle's unit links with its predecessor's names: (unit code, predecessor code,
+/// relation, predecessor name vi, en).
+pub type LinkName = (String, String, String, String, String);
+
+/// Predecessor names of a cycle's unit links, for pages that describe succession.
+pub fn link_names(conn: &mut Conn, cycle_id: i64) -> Result<Vec<LinkName>, DbError> {
     Ok(queries::link_names(conn, cycle_id)?)
 }
 
@@ -126,10 +126,7 @@ mod queries {
     #[allow(unused_imports)]
     use super::*;
     use crate::db::Conn as Db;
-    pub(crate) fn link_names(
-        c: &mut Db,
-        cycle_id: i64,
-    ) -> QueryResult<Vec<(String, String, String, String, String)>> {
+    pub(crate) fn link_names(c: &mut Db, cycle_id: i64) -> QueryResult<Vec<LinkName>> {
         cycle_unit_links::table
             .filter(cycle_unit_links::cycle_id.eq(cycle_id))
             .order((

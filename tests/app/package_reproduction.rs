@@ -97,13 +97,16 @@ fn rounded(v: f64, mu: f64) -> f64 {
     }
 }
 
+/// A unit of V: its code, its answers to the indicator as (value, weight), its raw value.
+type UnitAnswers<'a> = (&'a String, &'a Vec<(f64, f64)>, f64);
+
 /// §8 for one shrunk indicator of one kind: (m, μ, σ², τ²) and each unit's estimate, from the
 /// answers of the units in V (units with n_u ≥ 5 that answered it), or `None` when the
 /// indicator stays direct.
 #[allow(clippy::type_complexity)]
 fn shrink(
     aggregate: &str,
-    units: &[(&String, &Vec<(f64, f64)>, f64)],
+    units: &[UnitAnswers],
 ) -> Option<((usize, f64, f64, f64), HashMap<String, f64>)> {
     let m = units.len();
     let big_n: usize = units.iter().map(|(_, xs, _)| xs.len()).sum();
@@ -112,7 +115,7 @@ fn shrink(
     }
     let (mut within, mut wsum) = (0.0, 0.0);
     for (_, xs, r) in units {
-        for (x, w) in xs.iter() {
+        for (x, w) in *xs {
             within += w * (y_of(aggregate, *x) - r).powi(2);
             wsum += w;
         }
@@ -303,7 +306,7 @@ fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
         if !shrunk_kinds.contains(kind) || aggregate == "median" {
             continue;
         }
-        let in_v: Vec<(&String, &Vec<(f64, f64)>, f64)> = answers
+        let in_v: Vec<UnitAnswers> = answers
             .iter()
             .filter(|((u, ind), _)| ind == code && evaluations.get(u).map_or(0, BTreeSet::len) >= 5)
             .map(|((u, _), xs)| (u, xs, raw[&(u.clone(), code.clone())]))
