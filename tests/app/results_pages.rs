@@ -112,7 +112,7 @@ fn the_ranking_of_a_published_cycle_reads_in_vietnamese_and_english() {
 
     let (_, _, _, english) = get(&server, "/results/2025?lang=en");
     let english = String::from_utf8(english).expect("utf-8");
-    assert!(english.contains("DDCI results 2025") && english.contains("Provincial Tax Department"));
+    assert!(english.contains("DDCI results 2025") && english.contains("Lang Son Provincial Tax Office"));
 }
 
 #[test]
