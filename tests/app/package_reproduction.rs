@@ -470,6 +470,44 @@ fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
             "bootstrap intervals are published"
         );
     }
+    // §9: every merged unit's change is now minus its backcast, computed from the earlier
+    // package alone: exactly its predecessors' evaluations there, normalised with that run's
+    // published bounds (not clamped), weighted with the current catalog's weights.
+    let backcast = backcast_totals(
+        &package,
+        &earlier,
+        &aggregate_of,
+        &indicator_weight,
+        &component_weight,
+    );
+    let merged_rows: Vec<Row> = package
+        .csv("scores.csv")
+        .into_iter()
+        .filter(|r| r["change_basis"] == "backcast")
+        .collect();
+    assert!(!merged_rows.is_empty(), "the 2025 package has backcasts");
+    let mut recomputed = 0;
+    for r in merged_rows {
+        let u = &r["unit_code"];
+        assert!(
+            r["rank_change"].is_empty(),
+            "{u}: no rank change for a backcast"
+        );
+        let (Some(now), Some(before)) = (totals.get(u), backcast.get(u)) else {
+            assert!(r["total_change"].is_empty(), "{u}");
+            continue;
+        };
+        close(
+            num(&r["total_change"]),
+            Some(now - before),
+            "total_change (backcast)",
+        );
+        recomputed += 1;
+    }
+    assert!(
+        recomputed > 0,
+        "at least one ranked merged unit has its backcast recomputed"
+    );
     for s in package.csv("summary.csv") {
         let mut ts: Vec<f64> = totals
             .iter()
@@ -487,4 +525,88 @@ fn every_point_estimate_of_a_package_recomputes_from_the_package_alone() {
         close(num(&s["mean_total"]), Some(mean), "mean_total");
         close(num(&s["median_total"]), Some(median), "median_total");
     }
+}
+
+/// §9 backcasts of the package's merged units from the earlier package: unit → T backcast.
+fn backcast_totals(
+    package: &Package,
+    earlier: &Package,
+    aggregate_of: &HashMap<String, (String, String, String)>,
+    indicator_weight: &HashMap<String, f64>,
+    component_weight: &HashMap<String, (String, f64)>,
+) -> HashMap<String, f64> {
+    let mut predecessors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for l in package.csv("unit_links.csv") {
+        if l["relation"] == "merged" {
+            predecessors
+                .entry(l["unit_code"].clone())
+                .or_default()
+                .push(l["predecessor_code"].clone());
+        }
+    }
+    let weights: HashMap<String, f64> = earlier
+        .csv("responses.csv")
+        .into_iter()
+        .map(|r| (r["response_id"].clone(), num(&r["weight"]).expect("weight")))
+        .collect();
+    let bounds: HashMap<String, (f64, f64)> = earlier
+        .csv("indicator_scores.csv")
+        .into_iter()
+        .filter_map(|r| {
+            Some((
+                r["indicator_code"].clone(),
+                (num(&r["pool_min"])?, num(&r["pool_max"])?),
+            ))
+        })
+        .collect();
+    let answers = earlier.csv("answers.csv");
+    let kind_of: HashMap<String, String> = package
+        .csv("units.csv")
+        .into_iter()
+        .map(|r| (r["unit_code"].clone(), r["kind"].clone()))
+        .collect();
+    let mut out = HashMap::new();
+    for (unit, preds) in predecessors {
+        // The successor's indicators that existed then and have published bounds.
+        let mut by_indicator: BTreeMap<String, Vec<(f64, f64)>> = BTreeMap::new();
+        for a in answers.iter().filter(|a| preds.contains(&a["unit_code"])) {
+            let i = &a["indicator_code"];
+            if aggregate_of.contains_key(i) && bounds.contains_key(i) {
+                let w = weights[&a["response_id"]];
+                by_indicator
+                    .entry(i.clone())
+                    .or_default()
+                    .push((num(&a["value"]).expect("v"), w));
+            }
+        }
+        let mut by_component: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+        for (i, xs) in &by_indicator {
+            let (aggregate, direction, component) = &aggregate_of[i];
+            if component_weight[component].0 != kind_of[&unit] {
+                continue;
+            }
+            let x = raw_value(aggregate, xs);
+            let (l, u) = bounds[i];
+            let s = if u - l < 1e-12 {
+                5.5
+            } else if direction == "higher_better" {
+                1.0 + 9.0 * (x - l) / (u - l)
+            } else {
+                1.0 + 9.0 * (u - x) / (u - l)
+            };
+            let e = by_component.entry(component.clone()).or_insert((0.0, 0.0));
+            e.0 += indicator_weight[i] * s;
+            e.1 += indicator_weight[i];
+        }
+        let (mut num_t, mut den_t) = (0.0, 0.0);
+        for (c, (sum, w)) in by_component {
+            let wc = component_weight[&c].1;
+            num_t += wc * sum / w;
+            den_t += wc;
+        }
+        if den_t > 0.0 {
+            out.insert(unit, 10.0 * num_t / den_t);
+        }
+    }
+    out
 }
