@@ -258,3 +258,11 @@ admin-users-new = New account
 admin-users-create = Create the account
 site-nav-label = Main navigation
 cli-unranked = too few responses
+
+succession-title = Succession after the 2025 reorganisation
+succession-merged = Formed by merging { $names }.
+succession-renamed = Formerly { $names }; its results continue as one unit's.
+succession-split-from = Took over part of the remit of { $names }; earlier results are not comparable with this unit.
+succession-territory = Its area belonged to { $names }; the former district's results belong to a different unit and are not comparable.
+succession-backcast = { $year } as a backcast from the very evaluations of the former units: { $total } points; the change is measured against it.
+succession-context = { $name } in { $year } (a different unit, for context only): { $total } points.

@@ -258,3 +258,11 @@ admin-users-new = Tạo tài khoản
 admin-users-create = Tạo tài khoản
 site-nav-label = Điều hướng chính
 cli-unranked = chưa đủ phiếu
+
+succession-title = Kế thừa sau sắp xếp bộ máy năm 2025
+succession-merged = Đơn vị được hình thành từ việc hợp nhất { $names }.
+succession-renamed = Trước đây là { $names }; kết quả được tiếp nối như một đơn vị.
+succession-split-from = Đơn vị nhận một phần chức năng của { $names }; kết quả các năm trước không so sánh được với đơn vị này.
+succession-territory = Địa bàn trước đây thuộc { $names }; kết quả của cấp huyện cũ là của một đơn vị khác, không so sánh được.
+succession-backcast = Năm { $year } ước tính lại (backcast) từ chính các đánh giá về các đơn vị cũ: { $total } điểm; mức thay đổi so sánh với con số này.
+succession-context = Kết quả năm { $year } của { $name } (một đơn vị khác, chỉ để tham khảo): { $total } điểm.

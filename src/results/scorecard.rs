@@ -237,9 +237,94 @@ pub fn scorecard_view(
     }))
 }
 
+/// A predecessor of the unit (the cycle's `unit_links.csv`), with its name.
+#[derive(Debug, Clone)]
+pub struct Predecessor {
+    pub code: String,
+    pub relation: String,
+    pub name_vi: String,
+    pub name_en: String,
+}
+
+/// "A, B và C" / "A, B and C".
+fn joined(names: &[String], lang: &str) -> String {
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{}{}{last}", rest.join(", "), pick(lang, " và ", " and ")),
+    }
+}
+
+/// What the scorecard says of a unit formed in the reorganisation (METHODOLOGY.md §9): whom it
+/// succeeds, its backcast for a merger, and for a split or a commune the predecessors' last
+/// published totals, labelled as another unit's. `None` for a unit without predecessors.
+pub fn succession_view(
+    loaded: &LoadedRun,
+    unit: &str,
+    preds: &[Predecessor],
+    years: &[YearOf],
+    lang: &str,
+) -> Option<Value> {
+    let relation = preds.first()?.relation.as_str();
+    let score = loaded.result.scores.iter().find(|s| s.unit_code == unit)?;
+    let names: Vec<String> = preds
+        .iter()
+        .map(|p| pick(lang, &p.name_vi, &p.name_en).clone())
+        .collect();
+    let earlier: Vec<&YearOf> = years
+        .iter()
+        .rev()
+        .filter(|y| y.year < loaded.cycle.year)
+        .collect();
+    let backcast = (relation == "merged")
+        .then(|| score.total.zip(score.total_change))
+        .flatten()
+        .map(|(now, change)| number(Some(now - change), lang, 2));
+    // §9: the backcast comes from the latest published run in which every predecessor had at
+    // least 5 evaluations.
+    let backcast_year = earlier
+        .iter()
+        .find(|y| {
+            preds.iter().all(|p| {
+                (y.result.scores.iter()).any(|s| s.unit_code == p.code && s.responses >= 5)
+            })
+        })
+        .map(|y| y.year);
+    let context: Vec<Value> = if matches!(relation, "split_from" | "territory") {
+        preds
+            .iter()
+            .zip(&names)
+            .filter_map(|(p, name)| {
+                earlier.iter().find_map(|y| {
+                    let s = y.result.scores.iter().find(|s| s.unit_code == p.code)?;
+                    let total = number(Some(s.total?), lang, 2);
+                    Some(json!({"name": name, "year": y.year, "total": total}))
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(json!({
+        "text_key": format!("succession-{}", relation.replace('_', "-")),
+        "names": joined(&names, lang),
+        "backcast": backcast.filter(|_| backcast_year.is_some()),
+        "backcast_year": backcast_year,
+        "context": context,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::median;
+
+    #[test]
+    fn names_are_joined_as_a_sentence_reads() {
+        let names = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(super::joined(&names(&["A"]), "vi"), "A");
+        assert_eq!(super::joined(&names(&["A", "B"]), "vi"), "A và B");
+        assert_eq!(super::joined(&names(&["A", "B", "C"]), "en"), "A, B and C");
+    }
 
     #[test]
     fn median_of_odd_and_even_lists() {

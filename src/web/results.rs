@@ -170,6 +170,28 @@ fn years_of(state: &AppState, loaded: &LoadedRun) -> Result<Vec<YearOf>, db::DbE
     Ok(years)
 }
 
+/// The unit's predecessors in the cycle's links, with their names.
+fn predecessors_of(
+    state: &AppState,
+    loaded: &LoadedRun,
+    unit: &str,
+) -> Result<Vec<results::scorecard::Predecessor>, db::DbError> {
+    let mut conn = state.pool.get()?;
+    let links = db::cycle_catalog::link_names(&mut conn, loaded.cycle.id)?;
+    Ok(links
+        .into_iter()
+        .filter(|(u, ..)| u == unit)
+        .map(
+            |(_, code, relation, name_vi, name_en)| results::scorecard::Predecessor {
+                code,
+                relation,
+                name_vi,
+                name_en,
+            },
+        )
+        .collect())
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn scorecard(
     state: web::Data<AppState>,
@@ -184,12 +206,22 @@ pub async fn scorecard(
         // The year is there; the unit is not one of its units.
         return not_found_saying(&state, &req, "results-unknown-unit");
     }
-    let (s, loaded) = (state.clone(), v.loaded.clone());
-    let years = web::block(move || years_of(&s, &loaded)).await??;
+    let (s, loaded, code) = (state.clone(), v.loaded.clone(), unit.clone());
+    let (years, preds) = web::block(move || {
+        Ok::<_, db::DbError>((years_of(&s, &loaded)?, predecessors_of(&s, &loaded, &code)?))
+    })
+    .await??;
     let lang = super::i18n::lang_of(&req);
     let key = format!("unit:{year}:{lang}:{unit}");
     let data = view(&state, &v, key, || {
-        results::scorecard::scorecard_view(&v.loaded, &unit, &years, lang).unwrap_or_default()
+        let mut data =
+            results::scorecard::scorecard_view(&v.loaded, &unit, &years, lang).unwrap_or_default();
+        let succession =
+            results::scorecard::succession_view(&v.loaded, &unit, &preds, &years, lang);
+        if let (Value::Object(m), Some(succession)) = (&mut data, succession) {
+            m.insert("succession".into(), succession);
+        }
+        data
     });
     Ok(render::page(
         &state,

@@ -470,3 +470,62 @@ fn the_2024_and_2025_packages_hold_the_units_of_their_era() {
     let resources = descriptor["resources"].as_array().expect("resources");
     assert!(resources.iter().any(|r| r["path"] == "unit_links.csv"));
 }
+
+#[test]
+fn scorecards_say_whom_a_unit_succeeds_with_the_backcast_or_the_other_units_result() {
+    let db = TestDb::new();
+    let tmp = tempfile::tempdir().expect("tmp");
+    run_ok(&db, &["seed"]);
+    run_year(&db, "2024", "600", &tmp.path().join("2024"));
+    run_year(&db, "2025", "800", &tmp.path().join("2025"));
+    let server = crate::common::TestServer::start(db.pool());
+    let page = |path: &str| {
+        ureq::get(&server.url(path))
+            .call()
+            .expect("200")
+            .into_string()
+            .expect("html")
+    };
+    let merged = page("/results/2025/don-vi/DEP_TAI_CHINH_KHDT");
+    assert!(
+        merged.contains("hợp nhất Sở Kế hoạch và Đầu tư và Sở Tài chính"),
+        "{merged}"
+    );
+    assert!(
+        merged.contains("Năm 2024 ước tính lại (backcast)"),
+        "{merged}"
+    );
+    let english = page("/results/2025/don-vi/DEP_TAI_CHINH_KHDT?lang=en");
+    assert!(english.contains("Formed by merging"), "{english}");
+    let commune = page("/results/2025/don-vi/COM_THAT_KHE");
+    assert!(
+        commune.contains("Địa bàn trước đây thuộc UBND huyện Tràng Định"),
+        "{commune}"
+    );
+    // A commune whose former district was ranked in 2024 shows that result as context,
+    // labelled as another unit's.
+    let ranked_2024: BTreeMap<String, String> = read_csv(&tmp.path().join("2024/scores.csv"))
+        .into_iter()
+        .filter(|r| r["ranked"] == "true" && r["kind"] == "district")
+        .map(|r| (r["unit_code"].clone(), r["total"].clone()))
+        .collect();
+    let names_2024: BTreeMap<String, String> = read_csv(&tmp.path().join("2024/units.csv"))
+        .into_iter()
+        .map(|r| (r["unit_code"].clone(), r["name_vi"].clone()))
+        .collect();
+    let (code, district) = read_csv(&tmp.path().join("2025/unit_links.csv"))
+        .into_iter()
+        .find(|l| l["relation"] == "territory" && ranked_2024.contains_key(&l["predecessor_code"]))
+        .map(|l| (l["unit_code"].clone(), l["predecessor_code"].clone()))
+        .expect("a commune of a district ranked in 2024");
+    let commune = page(&format!("/results/2025/don-vi/{code}"));
+    let context = format!(
+        "Kết quả năm 2024 của {} (một đơn vị khác, chỉ để tham khảo)",
+        names_2024[&district]
+    );
+    assert!(commune.contains(&context), "{context}: {commune}");
+    let renamed = page("/results/2025/don-vi/DEP_THUE_TINH");
+    assert!(renamed.contains("Trước đây là Cục Thuế tỉnh"), "{renamed}");
+    let unchanged = page("/results/2025/don-vi/DEP_Y_TE");
+    assert!(!unchanged.contains("class=\"notice succession\""));
+}

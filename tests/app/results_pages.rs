@@ -106,7 +106,9 @@ fn the_ranking_of_a_published_cycle_reads_in_vietnamese_and_english() {
     let total = ddci::results::vi_number(first.total.expect("total"), 2);
     assert!(total.contains(','), "vi-VN decimal comma: {total}");
     assert!(
-        page.contains(&format!("<td class=\"num\">{total}</td>")),
+        page.contains(&format!(
+            "<td class=\"num\" data-label=\"Điểm\">{total}</td>"
+        )),
         "the first unit's total {total}"
     );
 
