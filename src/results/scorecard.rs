@@ -168,6 +168,11 @@ fn trend_charts(
                 .collect(),
         })
         .collect();
+    // A trend needs two published years with a total; one point (or none: a new unit, a unit
+    // not ranked) would draw an empty chart.
+    if total.points.len() < 2 {
+        return (String::new(), String::new());
+    }
     let axis = locale::text(lang, "chart-trend-axis");
     let draw = |r: Result<String, String>| {
         r.unwrap_or_else(|e| {

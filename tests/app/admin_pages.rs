@@ -280,8 +280,8 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
     let (status, _, card) = visitor.get(&format!("/results/2025/don-vi/{}", ranked.unit_code));
     assert_eq!(status, 200);
     assert!(
-        card.matches("<svg role=\"img\"").count() >= 2,
-        "component and trend charts"
+        card.matches("<svg role=\"img\"").count() >= 1,
+        "the component chart (the trend needs two published years)"
     );
     assert!(
         card.contains("doanh nghiệp đồng ý")

@@ -524,6 +524,10 @@ fn scorecards_say_whom_a_unit_succeeds_with_the_backcast_or_the_other_units_resu
         names_2024[&district]
     );
     assert!(commune.contains(&context), "{context}: {commune}");
+    assert!(
+        !commune.contains("class=\"trend\""),
+        "a commune's first year has no trend to draw"
+    );
     let renamed = page("/results/2025/don-vi/DEP_THUE_TINH");
     assert!(renamed.contains("Trước đây là Cục Thuế tỉnh"), "{renamed}");
     let unchanged = page("/results/2025/don-vi/DEP_Y_TE");

@@ -42,7 +42,7 @@ test("a visitor reads published results and an admin runs a cycle, in a real bro
     await page.locator('a[href*="/results/2025/don-vi/"]').first().click();
     await page.waitForURL(/\/don-vi\//);
     await checkPage(page, "scorecard", 360);
-    assert.ok((await page.locator("svg[role=img]").count()) >= 2, "component and trend charts");
+    assert.ok((await page.locator("svg[role=img]").count()) >= 1, "the component chart (a trend needs two published years)");
     assert.match(await page.textContent("main"), /doanh nghiệp/);
     await page.emulateMedia({ media: "print" });
     const pdf = await page.pdf({ format: "A4" });
