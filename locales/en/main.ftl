@@ -266,3 +266,5 @@ succession-split-from = Took over part of the remit of { $names }; earlier resul
 succession-territory = Its area belonged to { $names }; the former district's results belong to a different unit and are not comparable.
 succession-backcast = { $year } as a backcast from the very evaluations of the former units: { $total } points; the change is measured against it.
 succession-context = { $name } in { $year } (a different unit, for context only): { $total } points.
+profile-filter-label = Find your commune by its current or former name (communes and towns before 1 July 2025)
+profile-filter-none = No commune has this name.

@@ -266,3 +266,5 @@ succession-split-from = Đơn vị nhận một phần chức năng của { $nam
 succession-territory = Địa bàn trước đây thuộc { $names }; kết quả của cấp huyện cũ là của một đơn vị khác, không so sánh được.
 succession-backcast = Năm { $year } ước tính lại (backcast) từ chính các đánh giá về các đơn vị cũ: { $total } điểm; mức thay đổi so sánh với con số này.
 succession-context = Kết quả năm { $year } của { $name } (một đơn vị khác, chỉ để tham khảo): { $total } điểm.
+profile-filter-label = Tìm xã, phường theo tên mới hoặc tên cũ (xã, thị trấn trước ngày 1/7/2025)
+profile-filter-none = Không tìm thấy xã, phường nào có tên này.

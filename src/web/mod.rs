@@ -118,6 +118,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/", get().to(pages::landing))
         .route("/healthz", get().to(pages::healthz))
         .route("/static/style.css", get().to(pages::stylesheet))
+        .route("/static/commune-search.js", get().to(pages::commune_search))
         .route("/results", get().to(results::index))
         .route("/method", get().to(results::method))
         .route("/results/{year}", get().to(results::ranking))

@@ -1,4 +1,4 @@
-//! The landing page, the health check and the stylesheet.
+//! The landing page, the health check, the stylesheet and the one script.
 
 use super::AppState;
 use crate::db;
@@ -193,6 +193,15 @@ pub async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     } else {
         HttpResponse::ServiceUnavailable().json(body)
     }
+}
+
+/// The profile's commune search (`static/commune-search.js`).
+#[tracing::instrument(skip_all)]
+pub async fn commune_search() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .content_type("text/javascript; charset=utf-8")
+        .body(include_str!("../../static/commune-search.js"))
 }
 
 #[tracing::instrument(skip_all)]

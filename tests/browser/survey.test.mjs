@@ -46,6 +46,9 @@ test("a business answers the survey on a phone-sized browser, accessibly, exactl
     await page.waitForURL(/\/survey\/profile$/);
     await checkPage(page, "profile and units");
     await page.getByRole("group", { name: "Số lao động hiện nay của doanh nghiệp" }).getByLabel("Dưới 10 người").check();
+    // The head office's commune, found by the name of a town merged into it in 2025.
+    await page.getByLabel(/Tìm xã, phường theo tên mới hoặc tên cũ/).fill("thi tran huu lung");
+    assert.match(await page.locator("select option:checked").textContent(), /^Xã Hữu Lũng/);
     await page.getByLabel("Thuế tỉnh Lạng Sơn").check();
     await page.getByLabel("Xã Hữu Lũng").check();
     await page.getByRole("button", { name: "Lưu và tiếp tục" }).click();
