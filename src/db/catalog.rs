@@ -492,9 +492,11 @@ pub(crate) fn split_names(cell: &str) -> Vec<String> {
         .collect()
 }
 
+/// A stored kind: a row of `catalog_kinds`, or of `cycle_kinds` (a cycle's copy, the same
+/// columns in the same order).
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = catalog_kinds)]
-struct StoredKind {
+pub(crate) struct StoredKind {
     code: String,
     name_vi: String,
     name_en: String,
@@ -508,7 +510,7 @@ struct StoredKind {
 }
 
 impl StoredKind {
-    fn into_kind(self) -> QueryResult<Kind> {
+    pub(crate) fn into_kind(self) -> QueryResult<Kind> {
         Ok(Kind {
             estimator: parse_stored(&self.estimator)?,
             min_responses: self.min_responses.map(|n| n.max(1) as u32),

@@ -1,6 +1,6 @@
 //! A cycle's own copy of the catalog, read back in the shape of a seed catalog.
 
-use super::catalog::parse_stored;
+use super::catalog::{parse_stored, StoredKind};
 use super::schema::*;
 use super::{Conn, DbError};
 use crate::catalog::*;
@@ -81,38 +81,6 @@ impl CycleUnit {
     }
 }
 
-#[derive(Queryable, Selectable)]
-#[diesel(table_name = cycle_kinds)]
-struct CycleKind {
-    code: String,
-    name_vi: String,
-    name_en: String,
-    sort_order: i32,
-    min_responses: Option<i32>,
-    estimator: String,
-    valid_from: Option<i32>,
-    valid_to: Option<i32>,
-    intro_vi: String,
-    intro_en: String,
-}
-
-impl CycleKind {
-    fn into_kind(self) -> QueryResult<Kind> {
-        Ok(Kind {
-            estimator: parse_stored(&self.estimator)?,
-            min_responses: self.min_responses.map(|n| n.max(1) as u32),
-            code: self.code,
-            name_vi: self.name_vi,
-            name_en: self.name_en,
-            sort_order: self.sort_order,
-            valid_from: self.valid_from,
-            valid_to: self.valid_to,
-            intro_vi: self.intro_vi,
-            intro_en: self.intro_en,
-        })
-    }
-}
-
 /// One of a cycle's unit links with its predecessor's names: (unit code, predecessor code,
 /// relation, predecessor name vi, en).
 pub type LinkName = (String, String, String, String, String);
@@ -188,10 +156,21 @@ mod queries {
         cycle_kinds::table
             .filter(cycle_kinds::cycle_id.eq(cycle_id))
             .order((cycle_kinds::sort_order, cycle_kinds::code))
-            .select(CycleKind::as_select())
-            .load::<CycleKind>(c)?
+            .select((
+                cycle_kinds::code,
+                cycle_kinds::name_vi,
+                cycle_kinds::name_en,
+                cycle_kinds::sort_order,
+                cycle_kinds::min_responses,
+                cycle_kinds::estimator,
+                cycle_kinds::valid_from,
+                cycle_kinds::valid_to,
+                cycle_kinds::intro_vi,
+                cycle_kinds::intro_en,
+            ))
+            .load::<StoredKind>(c)?
             .into_iter()
-            .map(CycleKind::into_kind)
+            .map(StoredKind::into_kind)
             .collect()
     }
 
