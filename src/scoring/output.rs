@@ -42,11 +42,17 @@ pub(crate) fn build(p: &Parts, intervals: &[UnitInterval]) -> ScoringResult {
             .warnings
             .push("no responses: no unit was evaluated".to_string());
     }
-    for s in result.summary.iter().filter(|s| s.ranked_units == 0) {
-        result
-            .warnings
-            .push(format!("no ranked unit of kind {}", s.kind));
-    }
+    // By kind name, like the published tables: the order of units in the catalog changes
+    // nothing.
+    let mut unranked: Vec<&str> = (result.summary.iter())
+        .filter(|s| s.ranked_units == 0)
+        .map(|s| s.kind.as_str())
+        .collect();
+    unranked.sort_unstable();
+    let warnings: Vec<String> = (unranked.iter())
+        .map(|k| format!("no ranked unit of kind {k}"))
+        .collect();
+    result.warnings.extend(warnings);
     result
 }
 
