@@ -29,6 +29,18 @@ pub fn text(lang: &str, key: &str) -> String {
     LOCALES.lookup(&id, key)
 }
 
+/// The Fluent text `key` in `lang` with string arguments.
+pub fn text_with(lang: &str, key: &str, args: &[(&str, &str)]) -> String {
+    use fluent_templates::fluent_bundle::FluentValue;
+    use std::borrow::Cow;
+    use std::collections::HashMap;
+    let id: LanguageIdentifier = pick(lang, langid!("vi"), langid!("en"));
+    let args: HashMap<Cow<'static, str>, FluentValue> = (args.iter())
+        .map(|(k, v)| (Cow::Owned(k.to_string()), FluentValue::from(v.to_string())))
+        .collect();
+    LOCALES.lookup_with_args(&id, key, &args)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -268,3 +268,28 @@ succession-backcast = { $year } as a backcast from the very evaluations of the f
 succession-context = { $name } in { $year } (a different unit, for context only): { $total } points.
 profile-filter-label = Find your commune by its current or former name (communes and towns before 1 July 2025)
 profile-filter-none = No commune has this name.
+
+## What-if weights (issue 15)
+whatif-title = Try other weights
+whatif-heading = { $year }: the ranking with other weights
+whatif-intro = Move the sliders to change each component's weight, then press “Recompute”. Totals and ranks are recomputed from the published component scores with the method's own formulas. The official results do not change.
+whatif-back = Back to the official { $year } ranking
+whatif-reset = Back to the published weights
+whatif-errors = Some weights cannot be used:
+whatif-weights = Component weights (0 = left out)
+whatif-now = now
+whatif-published = published
+whatif-apply = Recompute
+whatif-caption = { $kind }: ranks with the weights tried, beside the published ranks
+whatif-col-rank = Rank tried
+whatif-col-total = Total tried
+whatif-col-published-rank = Published rank
+whatif-col-published-total = Published total
+whatif-col-moved = Rank change
+results-whatif-link = Try other weights
+change-significant-rise = a significant rise (90% interval of the change: { $range })
+change-significant-fall = a significant fall (90% interval of the change: { $range })
+change-not-significant = not enough to say it changed (90% interval of the change: { $range }, which contains 0)
+results-significant = significant
+results-significant-note = “significant”: the 90% interval of the change excludes 0, so the change is unlikely to be due to sampling alone.
+scorecard-sensitivity = Rank { $rank } ({ $low }–{ $high } if the component weights change by ±50%)

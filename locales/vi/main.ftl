@@ -268,3 +268,28 @@ succession-backcast = Năm { $year } ước tính lại (backcast) từ chính c
 succession-context = Kết quả năm { $year } của { $name } (một đơn vị khác, chỉ để tham khảo): { $total } điểm.
 profile-filter-label = Tìm xã, phường theo tên mới hoặc tên cũ (xã, thị trấn trước ngày 1/7/2025)
 profile-filter-none = Không tìm thấy xã, phường nào có tên này.
+
+## What-if weights (issue 15)
+whatif-title = Thử trọng số khác
+whatif-heading = Năm { $year }: xếp hạng nếu thay đổi trọng số
+whatif-intro = Kéo thanh trượt để đổi trọng số của từng chỉ số thành phần rồi bấm “Tính lại”. Điểm tổng và thứ hạng được tính lại từ điểm chỉ số thành phần đã công bố, theo đúng công thức của phương pháp. Kết quả chính thức không thay đổi.
+whatif-back = Về bảng xếp hạng chính thức năm { $year }
+whatif-reset = Trở về trọng số đã công bố
+whatif-errors = Có trọng số không dùng được:
+whatif-weights = Trọng số các chỉ số thành phần (0 = không tính)
+whatif-now = đang dùng
+whatif-published = đã công bố
+whatif-apply = Tính lại
+whatif-caption = { $kind }: thứ hạng theo trọng số đang thử, bên cạnh thứ hạng đã công bố
+whatif-col-rank = Hạng thử
+whatif-col-total = Điểm thử
+whatif-col-published-rank = Hạng công bố
+whatif-col-published-total = Điểm công bố
+whatif-col-moved = Thay đổi hạng
+results-whatif-link = Thử trọng số khác
+change-significant-rise = tăng có ý nghĩa (khoảng 90% của mức thay đổi: { $range })
+change-significant-fall = giảm có ý nghĩa (khoảng 90% của mức thay đổi: { $range })
+change-not-significant = chưa đủ để khẳng định có thay đổi (khoảng 90% của mức thay đổi: { $range }, có chứa 0)
+results-significant = có ý nghĩa
+results-significant-note = “có ý nghĩa”: khoảng tin cậy 90% của mức thay đổi không chứa 0, tức là thay đổi khó có thể chỉ do ngẫu nhiên của mẫu khảo sát.
+scorecard-sensitivity = Hạng { $rank } ({ $low }–{ $high } nếu trọng số các chỉ số thành phần thay đổi ±50%)

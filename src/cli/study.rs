@@ -31,6 +31,10 @@ pub struct StudyArgs {
     /// Spread of the units' true quality on the latent answer scale (standard deviation).
     #[arg(long, default_value_t = 0.35)]
     pub between_sd: f64,
+    /// How replicates become intervals: `calibrated` (published since issue 15) or
+    /// `percentile` (the method before).
+    #[arg(long, default_value = "calibrated")]
+    pub intervals: String,
 }
 
 pub fn study(args: &StudyArgs) -> anyhow::Result<()> {
@@ -54,16 +58,18 @@ pub fn study(args: &StudyArgs) -> anyhow::Result<()> {
         seed: args.seed,
         estimator,
         between_sd: args.between_sd,
+        intervals: args.intervals.parse()?,
     };
     let rows = run(&cfg);
     println!(
-        "{} units, {} evaluations, {} simulations, B = {}, estimator {}, between-unit sd {}",
+        "{} units, {} evaluations, {} simulations, B = {}, estimator {}, between-unit sd {}, intervals {}",
         args.units,
         args.evaluations,
         args.simulations,
         args.bootstrap,
         args.estimator,
-        args.between_sd
+        args.between_sd,
+        args.intervals
     );
     println!("min_responses,ranked_units,median_abs_rank_error,total_coverage,rank_coverage");
     for r in &rows {
@@ -75,6 +81,20 @@ pub fn study(args: &StudyArgs) -> anyhow::Result<()> {
             r.total_coverage,
             r.rank_coverage
         );
+    }
+    println!();
+    println!("coverage by fifth of the true ranking (1 = best): min_responses,fifth,cases,total_coverage,rank_coverage");
+    for r in &rows {
+        for (i, f) in r.by_fifth.iter().enumerate() {
+            println!(
+                "{},{},{},{:.3},{:.3}",
+                r.min_responses,
+                i + 1,
+                f.cases,
+                f.total,
+                f.rank
+            );
+        }
     }
     match choose(&rows, 5.0, 0.85) {
         Some(m) => println!(

@@ -51,6 +51,8 @@ impl CycleRow {
             // Per-kind settings come from the cycle's catalog (kinds.csv), see
             // `cycles::runs::kind_settings`.
             kinds: Default::default(),
+            // New runs use the calibrated intervals (METHODOLOGY.md §6).
+            intervals: Default::default(),
         }
     }
 }

@@ -4,7 +4,7 @@ use super::cycles::{CycleError, CycleRow};
 use super::schema::*;
 use super::{Conn, DbError};
 use crate::cycles::Status;
-use crate::scoring::model::Config;
+use crate::scoring::model::{Config, IntervalMethod};
 use crate::scoring::result::*;
 use diesel::prelude::*;
 
@@ -25,6 +25,8 @@ pub struct RunRow {
     pub warnings_json: String,
     /// Per-kind settings (METHODOLOGY.md §3, §8) as JSON: kind → {min_responses, estimator}.
     pub kinds_json: String,
+    /// How replicates became intervals (`IntervalMethod`); "percentile" before calibration.
+    pub intervals: String,
 }
 
 impl RunRow {
@@ -37,6 +39,7 @@ impl RunRow {
             bootstrap_seed: self.bootstrap_seed as u64,
             groups: serde_json::from_str(&self.groups_json).unwrap_or_default(),
             kinds: serde_json::from_str(&self.kinds_json).unwrap_or_default(),
+            intervals: self.intervals.parse().unwrap_or(IntervalMethod::Percentile),
         }
     }
 
@@ -68,6 +71,14 @@ pub fn list(conn: &mut Conn, cycle_id: i64) -> Result<Vec<RunRow>, DbError> {
 /// One run of a cycle (`None` if the id belongs to no run of that cycle).
 pub fn of_cycle(conn: &mut Conn, cycle_id: i64, run_id: i64) -> Result<Option<RunRow>, DbError> {
     Ok(queries::by_id(conn, run_id)?.filter(|r| r.cycle_id == cycle_id))
+}
+
+/// A run's replicate totals by unit code (empty for runs stored before calibration).
+pub fn replicates(
+    conn: &mut Conn,
+    run_id: i64,
+) -> Result<std::collections::BTreeMap<String, Vec<f64>>, DbError> {
+    Ok(queries::replicates(conn, run_id)?)
 }
 
 /// A run's numbers, in the shape the engine produced them.
@@ -130,7 +141,7 @@ fn to_json<T: serde::Serialize + ?Sized>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "null".into())
 }
 
-mod queries {
+pub(crate) mod queries {
     #[allow(unused_imports)]
     use super::*;
     use crate::db::Conn as Db;
@@ -367,6 +378,7 @@ mod queries {
             let run = insert_run(c, cycle_id, config, result)?;
             insert_scores(c, run, config, result)?;
             insert_details(c, run, result)?;
+            insert_replicates(c, run, result)?;
             Ok(run)
         })
     }
@@ -390,6 +402,7 @@ mod queries {
                 scoring_runs::engine_version.eq(crate::scoring::ENGINE_VERSION),
                 scoring_runs::warnings_json.eq(to_json(&result.warnings)),
                 scoring_runs::kinds_json.eq(to_json(&config.kinds)),
+                scoring_runs::intervals.eq(config.intervals.as_str()),
             ))
             .returning(scoring_runs::id)
             .get_result(c)
@@ -427,11 +440,45 @@ mod queries {
                     run_scores::missing_components.eq(s.missing_components.join(";")),
                     run_scores::change_basis.eq(s.change_basis.map(ChangeBasis::as_str)),
                     run_scores::count_only.eq(s.count_only),
+                    run_scores::total_change_ci_low.eq(s.total_change_ci_low),
+                    run_scores::total_change_ci_high.eq(s.total_change_ci_high),
+                    run_scores::change_significant.eq(s.change_significant),
+                    run_scores::rank_sensitivity_low.eq(s.rank_sensitivity_low.map(|r| r as i32)),
+                    run_scores::rank_sensitivity_high.eq(s.rank_sensitivity_high.map(|r| r as i32)),
                 )
             })
             .collect();
         crate::db::insert_rows(c, run_scores::table, &rows)?;
         Ok(())
+    }
+
+    fn insert_replicates(c: &mut Db, run: i64, result: &ScoringResult) -> QueryResult<()> {
+        let rows: Vec<_> = (result.replicate_totals.iter())
+            .map(|(unit, totals)| {
+                (
+                    run_replicates::run_id.eq(run),
+                    run_replicates::unit_code.eq(unit),
+                    run_replicates::totals.eq(super::pack_f64(totals)),
+                )
+            })
+            .collect();
+        crate::db::insert_rows(c, run_replicates::table, &rows)?;
+        Ok(())
+    }
+
+    /// A run's replicate totals by unit code (empty for runs stored before calibration).
+    pub(crate) fn replicates(
+        c: &mut Db,
+        run: i64,
+    ) -> QueryResult<std::collections::BTreeMap<String, Vec<f64>>> {
+        let rows: Vec<(String, Vec<u8>)> = run_replicates::table
+            .filter(run_replicates::run_id.eq(run))
+            .select((run_replicates::unit_code, run_replicates::totals))
+            .load(c)?;
+        Ok(rows
+            .into_iter()
+            .map(|(unit, bytes)| (unit, super::unpack_f64(&bytes)))
+            .collect())
     }
 
     fn insert_details(c: &mut Db, run: i64, result: &ScoringResult) -> QueryResult<()> {
@@ -546,6 +593,11 @@ struct StoredScore {
     missing_components: String,
     change_basis: Option<String>,
     count_only: bool,
+    total_change_ci_low: Option<f64>,
+    total_change_ci_high: Option<f64>,
+    change_significant: Option<bool>,
+    rank_sensitivity_low: Option<i32>,
+    rank_sensitivity_high: Option<i32>,
 }
 
 impl StoredScore {
@@ -567,6 +619,11 @@ impl StoredScore {
             total_change: self.total_change,
             rank_change: self.rank_change.map(i64::from),
             change_basis: self.change_basis.as_deref().and_then(ChangeBasis::parse),
+            total_change_ci_low: self.total_change_ci_low,
+            total_change_ci_high: self.total_change_ci_high,
+            change_significant: self.change_significant,
+            rank_sensitivity_low: count(self.rank_sensitivity_low),
+            rank_sensitivity_high: count(self.rank_sensitivity_high),
             // Today's §3 rule, also for runs stored before it existed.
             count_only: self.count_only
                 || (!self.ranked
@@ -578,5 +635,31 @@ impl StoredScore {
                 .map(String::from)
                 .collect(),
         }
+    }
+}
+
+/// Replicate totals as stored: little-endian f64s in replicate order.
+fn pack_f64(values: &[f64]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+fn unpack_f64(bytes: &[u8]) -> Vec<f64> {
+    bytes
+        .chunks_exact(8)
+        .map(|b| f64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn replicate_totals_survive_storage_bit_for_bit() {
+        let values = [12.5, f64::NAN, 99.999_999_999, 10.0];
+        let back = super::unpack_f64(&super::pack_f64(&values));
+        assert_eq!(back.len(), 4);
+        assert!(back
+            .iter()
+            .zip(values)
+            .all(|(a, b)| a.to_bits() == b.to_bits()));
     }
 }

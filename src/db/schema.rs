@@ -312,6 +312,7 @@ diesel::table! {
         engine_version -> Text,
         warnings_json -> Text,
         kinds_json -> Text,
+        intervals -> Text,
     }
 }
 
@@ -335,6 +336,19 @@ diesel::table! {
         missing_components -> Text,
         change_basis -> Nullable<Text>,
         count_only -> Bool,
+        total_change_ci_low -> Nullable<Double>,
+        total_change_ci_high -> Nullable<Double>,
+        change_significant -> Nullable<Bool>,
+        rank_sensitivity_low -> Nullable<Integer>,
+        rank_sensitivity_high -> Nullable<Integer>,
+    }
+}
+
+diesel::table! {
+    run_replicates (run_id, unit_code) {
+        run_id -> BigInt,
+        unit_code -> Text,
+        totals -> Binary,
     }
 }
 

@@ -208,6 +208,7 @@ mod queries {
             year,
             ranked_raw_values,
             ranked_totals,
+            replicate_totals: crate::db::runs::queries::replicates(c, run)?,
         })
     }
 }

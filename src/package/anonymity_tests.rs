@@ -72,7 +72,12 @@ fn scores_csv_leaves_unranked_units_empty_and_joins_missing_components() {
             "-1.5",
             "-1",
             "DEPC_TIME_COSTS;DEPC_DYNAMISM",
-            ""
+            "",
+            "-3.25",
+            "0.5",
+            "false",
+            "1",
+            "2"
         ]
     );
     let unranked = [
@@ -80,6 +85,11 @@ fn scores_csv_leaves_unranked_units_empty_and_joins_missing_components() {
         "district",
         "6",
         "false",
+        "",
+        "",
+        "",
+        "",
+        "",
         "",
         "",
         "",

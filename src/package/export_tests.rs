@@ -84,6 +84,7 @@ fn the_ddci_object_holds_the_runs_configuration_and_nothing_else() {
         "min_responses",
         "pool_years",
         "pooled_cycles",
+        "sensitivity",
         "status",
     ];
     assert_eq!(keys, expected);
@@ -92,7 +93,8 @@ fn the_ddci_object_holds_the_runs_configuration_and_nothing_else() {
     assert_eq!(ddci["min_responses"], 30);
     assert_eq!(ddci["pool_years"], 1);
     assert_eq!(ddci["pooled_cycles"], serde_json::json!([2023]));
-    let bootstrap = serde_json::json!({"replicates": 1000, "seed": 20211121});
+    let bootstrap =
+        serde_json::json!({"replicates": 1000, "seed": 20211121, "intervals": "calibrated"});
     assert_eq!(ddci["bootstrap"], bootstrap);
     assert_eq!(ddci["engine_version"], "0.1.0");
     let groups = ddci["groups"].as_array().expect("groups");

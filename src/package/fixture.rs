@@ -17,7 +17,7 @@ pub const HEADERS: &[(&str, &str)] = &[
     ("answers.csv", "response_id,unit_code,indicator_code,value"),
     ("indicator_scores.csv", "unit_code,indicator_code,n,raw_value,ci_low,ci_high,pool_min,pool_max,score,weight_sum,weight_sq_sum,within_ss,estimate,shrinkage"),
     ("component_scores.csv", "unit_code,component_code,score"),
-    ("scores.csv", "unit_code,kind,responses,ranked,total,rank,group,total_ci_low,total_ci_high,rank_ci_low,rank_ci_high,total_change,rank_change,missing_components,change_basis"),
+    ("scores.csv", "unit_code,kind,responses,ranked,total,rank,group,total_ci_low,total_ci_high,rank_ci_low,rank_ci_high,total_change,rank_change,missing_components,change_basis,total_change_ci_low,total_change_ci_high,change_significant,rank_sensitivity_low,rank_sensitivity_high"),
     ("summary.csv", "kind,ranked_units,median_total,mean_total"),
     ("reliability.csv", "kind,component_code,n,alpha"),
     ("shrinkage.csv", "kind,indicator_code,m,mu,sigma2,tau2"),
@@ -81,6 +81,11 @@ fn unit_score(unit: &str, kind: &str, ranked: bool) -> UnitScore {
         total_change: ranked.then_some(-1.5),
         rank_change: ranked.then_some(-1),
         change_basis: None,
+        total_change_ci_low: ranked.then_some(-3.25),
+        total_change_ci_high: ranked.then_some(0.5),
+        change_significant: ranked.then_some(false),
+        rank_sensitivity_low: ranked.then_some(1),
+        rank_sensitivity_high: ranked.then_some(2),
         count_only: false,
         missing_components: if ranked {
             vec!["DEPC_TIME_COSTS".into(), "DEPC_DYNAMISM".into()]
@@ -131,6 +136,7 @@ fn result() -> ScoringResult {
             alpha: None,
         }],
         shrinkage: vec![],
+        replicate_totals: Default::default(),
         pooled_cycles: vec![2023],
         warnings: vec![],
     }

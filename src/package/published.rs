@@ -213,6 +213,11 @@ pub fn scores(input: &PackageInput) -> CsvFile {
         ("rank_change", "integer"),
         ("missing_components", "string"),
         ("change_basis", "string"),
+        ("total_change_ci_low", "number"),
+        ("total_change_ci_high", "number"),
+        ("change_significant", "boolean"),
+        ("rank_sensitivity_low", "integer"),
+        ("rank_sensitivity_high", "integer"),
     ];
     let mut t = CsvFile::new("scores.csv", &columns);
     for s in &input.result.scores {
@@ -234,6 +239,11 @@ pub fn scores(input: &PackageInput) -> CsvFile {
             s.change_basis
                 .map(|b| b.as_str().to_string())
                 .unwrap_or_default(),
+            opt_number(s.total_change_ci_low),
+            opt_number(s.total_change_ci_high),
+            opt_count(s.change_significant),
+            opt_count(s.rank_sensitivity_low),
+            opt_count(s.rank_sensitivity_high),
         ]);
     }
     t

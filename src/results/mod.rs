@@ -10,6 +10,7 @@ pub mod pci;
 mod ranking;
 pub mod runs;
 pub mod scorecard;
+pub mod what_if;
 pub mod workbook;
 
 pub use format::{number, vi_number};
@@ -120,4 +121,23 @@ pub const FEW_RESPONSES: u32 = 30;
 /// True for a ranked unit with fewer than `FEW_RESPONSES` evaluations.
 pub fn few_responses(s: &crate::scoring::UnitScore) -> bool {
     s.ranked && s.responses < FEW_RESPONSES
+}
+
+/// What a unit's change means, given its 90% interval (issue 15): "a significant rise" only
+/// when the interval excludes 0; `None` without an interval (backcasts, first years, runs
+/// stored before intervals of change existed).
+pub(crate) fn change_note(s: &crate::scoring::UnitScore, lang: &str) -> Option<String> {
+    let (low, high) = s.total_change_ci_low.zip(s.total_change_ci_high)?;
+    let range = format!(
+        "{} – {}",
+        number(Some(low), lang, 2),
+        number(Some(high), lang, 2)
+    );
+    Some(match (s.change_significant, s.total_change) {
+        (Some(true), Some(c)) if c > 0.0 => {
+            locale::text_with(lang, "change-significant-rise", &[("range", &range)])
+        }
+        (Some(true), _) => locale::text_with(lang, "change-significant-fall", &[("range", &range)]),
+        _ => locale::text_with(lang, "change-not-significant", &[("range", &range)]),
+    })
 }

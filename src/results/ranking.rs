@@ -9,7 +9,7 @@ use crate::sheet::safe_text;
 use serde_json::{json, Value};
 
 /// The ranking's columns, shared by the CSV (after its `kind` column) and the workbook's sheets.
-pub(super) const RANKING_COLUMNS: [&str; 11] = [
+pub(super) const RANKING_COLUMNS: [&str; 16] = [
     "rank",
     "unit_code",
     "unit_name_vi",
@@ -21,6 +21,11 @@ pub(super) const RANKING_COLUMNS: [&str; 11] = [
     "responses",
     "total_change",
     "rank_change",
+    "total_change_ci_low",
+    "total_change_ci_high",
+    "change_significant",
+    "rank_sensitivity_low",
+    "rank_sensitivity_high",
 ];
 
 /// One kind's scores in `ranking_order`.
@@ -130,6 +135,7 @@ pub fn ranking_view(loaded: &LoadedRun, lang: &str, by: SortBy) -> Value {
                         "responses": s.responses,
                         "change": s.total_change.map(|c| format!("{}{}", if c > 0.0 { "+" } else { "" }, number(Some(c), lang, 2))),
                         "rank_change": s.rank_change,
+                        "significant": s.change_significant == Some(true),
                         "ranked": s.ranked,
                         "few": super::few_responses(s),
                         "count_only": s.count_only,
@@ -171,6 +177,11 @@ pub fn ranking_csv(loaded: &LoadedRun) -> Result<Vec<u8>, csv::Error> {
                 s.responses.to_string(),
                 opt_number(s.total_change),
                 opt_count(s.rank_change),
+                opt_number(s.total_change_ci_low),
+                opt_number(s.total_change_ci_high),
+                opt_count(s.change_significant),
+                opt_count(s.rank_sensitivity_low),
+                opt_count(s.rank_sensitivity_high),
             ])?;
         }
     }

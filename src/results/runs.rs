@@ -65,6 +65,11 @@ mod tests {
             total_change: None,
             rank_change: None,
             change_basis: None,
+            total_change_ci_low: None,
+            total_change_ci_high: None,
+            change_significant: None,
+            rank_sensitivity_low: None,
+            rank_sensitivity_high: None,
             count_only: false,
             missing_components: Vec::new(),
         }

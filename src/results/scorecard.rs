@@ -235,6 +235,8 @@ pub fn scorecard_view(
         "rank_ci": score.rank_ci_low.zip(score.rank_ci_high).map(|(l, h)| format!("{l} – {h}")),
         "group": group.map(|g| pick(lang, &g.label_vi, &g.label_en)),
         "change": score.total_change.map(|c| format!("{}{}", if c > 0.0 { "+" } else { "" }, number(Some(c), lang, 2))),
+        "change_note": super::change_note(score, lang),
+        "sensitivity": score.rank.zip(score.rank_sensitivity_low.zip(score.rank_sensitivity_high)).map(|(rank, (low, high))| json!({"rank": rank, "low": low, "high": high})),
         "components": comps, "components_chart": components_chart,
         "blocks": blocks, "best": best, "worst": worst,
         "trend_total": trend_total, "trend_components": trend_components,

@@ -104,6 +104,16 @@ fn kind_sheet(
         if let Some(c) = s.rank_change {
             ws.write_number(r, 10, c as f64)?;
         }
+        cells.number(ws, r, 11, s.total_change_ci_low)?;
+        cells.number(ws, r, 12, s.total_change_ci_high)?;
+        if let Some(b) = s.change_significant {
+            ws.write_boolean(r, 13, b)?;
+        }
+        for (col, v) in [(14, s.rank_sensitivity_low), (15, s.rank_sensitivity_high)] {
+            if let Some(v) = v {
+                ws.write_number(r, col, v)?;
+            }
+        }
         for (k, comp) in components.iter().enumerate() {
             let score = loaded
                 .result
@@ -111,7 +121,7 @@ fn kind_sheet(
                 .iter()
                 .find(|c| c.unit_code == s.unit_code && c.component_code == comp.code)
                 .and_then(|c| c.score);
-            cells.number(ws, r, 11 + k as u16, score)?;
+            cells.number(ws, r, RANKING_COLUMNS.len() as u16 + k as u16, score)?;
         }
     }
     ws.set_column_width(2, 40)?;

@@ -10,7 +10,6 @@
 use super::compute::{
     fill_buckets, fill_full, raws_from_buckets, score_kind, unit_stats, FullBuckets, KindWork,
 };
-use super::intervals::percentile;
 use super::normalise::Bounds;
 use super::prepare::Plan;
 use super::shrinkage::{self, UnitStats};
@@ -83,27 +82,46 @@ pub(crate) struct Setup<'a> {
     pub hist: &'a [Vec<Option<Bounds>>],
 }
 
-/// 90% bootstrap intervals of one ranked unit.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub(crate) struct UnitInterval {
-    pub total: Option<(f64, f64)>,
-    pub rank: Option<(u32, u32)>,
+/// Every replicate's total and rank of every entry of `setup.order`, replicate-major.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Replicates {
+    width: usize,
+    values: Vec<(Option<f64>, Option<u32>)>,
 }
 
-/// Runs `replicates` replicates; one interval per entry of `setup.order`.
-pub(crate) fn bootstrap(setup: &Setup, replicates: u32, seed: u64) -> Vec<UnitInterval> {
+impl Replicates {
+    /// Totals of entry `j` in replicate order (`None` where the replicate had no total).
+    pub fn totals(&self, j: usize) -> impl Iterator<Item = Option<f64>> + '_ {
+        self.values
+            .iter()
+            .skip(j)
+            .step_by(self.width.max(1))
+            .map(|v| v.0)
+    }
+
+    /// Ranks of entry `j` in replicate order.
+    pub fn ranks(&self, j: usize) -> impl Iterator<Item = Option<u32>> + '_ {
+        self.values
+            .iter()
+            .skip(j)
+            .step_by(self.width.max(1))
+            .map(|v| v.1)
+    }
+}
+
+/// Runs `replicates` replicates of every entry of `setup.order`.
+pub(crate) fn bootstrap(setup: &Setup, replicates: u32, seed: u64) -> Replicates {
     let width = setup.order.len();
     if width == 0 || replicates == 0 {
-        return vec![UnitInterval::default(); width];
+        return Replicates::default();
     }
-    let mut out: Vec<(Option<f64>, Option<u32>)> = vec![(None, None); width * replicates as usize];
-    out.par_chunks_mut(width).enumerate().for_each_init(
+    let mut values: Vec<(Option<f64>, Option<u32>)> =
+        vec![(None, None); width * replicates as usize];
+    values.par_chunks_mut(width).enumerate().for_each_init(
         || Scratch::new(setup),
         |scratch, (r, slots)| replicate(setup, seed, r as u64, scratch, slots),
     );
-    (0..width)
-        .map(|j| summarise(out.iter().skip(j).step_by(width)))
-        .collect()
+    Replicates { width, values }
 }
 
 /// Buffers reused across the replicates one thread runs.
@@ -212,20 +230,5 @@ fn shrink_replicate(setup: &Setup, s: &mut Scratch) {
                 s.works[k].raw[row * width + i] = Some(e).filter(|e| e.is_finite());
             }
         }
-    }
-}
-
-/// 5th and 95th percentiles of one unit's totals, and floor/ceil of those of its ranks.
-fn summarise<'a>(
-    values: impl Iterator<Item = &'a (Option<f64>, Option<u32>)> + Clone,
-) -> UnitInterval {
-    let mut totals: Vec<f64> = values.clone().filter_map(|v| v.0).collect();
-    let mut ranks: Vec<f64> = values.filter_map(|v| v.1).map(f64::from).collect();
-    totals.sort_by(f64::total_cmp);
-    ranks.sort_by(f64::total_cmp);
-    let pair = |sorted: &[f64]| Some((percentile(sorted, 0.05)?, percentile(sorted, 0.95)?));
-    UnitInterval {
-        total: pair(&totals),
-        rank: pair(&ranks).map(|(lo, hi)| (lo.floor() as u32, hi.ceil() as u32)),
     }
 }

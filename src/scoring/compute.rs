@@ -137,7 +137,6 @@ impl KindWork {
 /// scores, totals and ranks of every row. `work.raw` must hold the rows' raw values.
 pub(crate) fn score_kind(kind: &KindPlan, hist: &[Option<Bounds>], work: &mut KindWork) {
     let m = kind.indicators.len();
-    let n_comp = kind.components.len();
     work.bounds.copy_from_slice(hist);
     for row in work.raw.chunks_exact(m.max(1)) {
         for (b, x) in work.bounds.iter_mut().zip(row) {
@@ -146,6 +145,12 @@ pub(crate) fn score_kind(kind: &KindPlan, hist: &[Option<Bounds>], work: &mut Ki
             }
         }
     }
+    score_rows(kind, work);
+}
+
+/// Component scores, totals and ranks of every row, with `work.bounds` already set.
+fn score_rows(kind: &KindPlan, work: &mut KindWork) {
+    let n_comp = kind.components.len();
     for row in 0..work.totals.len() {
         for (c, inds) in kind.comp_indicators.iter().enumerate() {
             let pairs = inds

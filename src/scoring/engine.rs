@@ -2,11 +2,14 @@
 //! package publishes. Pure: no clock, no I/O, no global state; the same input gives the same
 //! output bit for bit, whatever the input order or the number of threads.
 
-use super::bootstrap::{bootstrap, Draw, Setup, UnitInterval};
+use super::bootstrap::{bootstrap, Draw, Replicates, Setup};
+use super::calibration::{rank_interval, total_interval};
 use super::compute::{fill_full, raws_from_buckets, score_kind, unit_stats, FullBuckets, KindWork};
 use super::history::{pooled_bounds, pooled_years};
 use super::intervals::{interval_from_buckets, t_95};
-use super::model::{Catalog, Config, Estimator, Evaluation, PublishedCycle, COUNT_ONLY_BELOW};
+use super::model::{
+    Catalog, Config, Estimator, Evaluation, IntervalMethod, PublishedCycle, COUNT_ONLY_BELOW,
+};
 use super::normalise::Bounds;
 use super::output;
 use super::prepare::{prepare, Plan};
@@ -39,10 +42,7 @@ pub fn score(
         hist: &hist,
     };
     let boot = bootstrap(&setup, config.bootstrap_replicates, config.bootstrap_seed);
-    let mut intervals = vec![UnitInterval::default(); catalog.units.len()];
-    for (&(u, _, _), interval) in setup.order.iter().zip(boot) {
-        intervals[u] = interval;
-    }
+    let intervals = unit_intervals(catalog, &setup, &point, &boot, config.intervals);
     let parts = output::Parts {
         catalog,
         config,
@@ -53,10 +53,55 @@ pub fn score(
         point: &point,
     };
     let mut result = output::build(&parts, &intervals);
+    result.replicate_totals = replicate_totals(catalog, &setup, &boot);
+    output::add_changes(&mut result, history);
+    output::add_sensitivity(&parts, &mut result);
     result.pooled_cycles = pooled_cycles;
     result.reliability = reliability(catalog, &plan);
     result.warnings.extend(super::history::warnings(history));
     result
+}
+
+/// The published 90% intervals of every catalog unit (default for unranked ones).
+fn unit_intervals(
+    catalog: &Catalog,
+    setup: &Setup,
+    point: &Point,
+    boot: &Replicates,
+    method: IntervalMethod,
+) -> Vec<UnitInterval> {
+    let mut intervals = vec![UnitInterval::default(); catalog.units.len()];
+    for (j, &(u, k, row)) in setup.order.iter().enumerate() {
+        let work = &point.works[k];
+        intervals[u] = UnitInterval {
+            total: (work.totals[row])
+                .and_then(|t| total_interval(method, t, boot.totals(j).flatten())),
+            rank: (work.ranks[row]).and_then(|r| rank_interval(method, r, boot.ranks(j).flatten())),
+        };
+    }
+    intervals
+}
+
+/// Replicate totals of the ranked units by code (NaN where a replicate had no total).
+fn replicate_totals(
+    catalog: &Catalog,
+    setup: &Setup,
+    boot: &Replicates,
+) -> std::collections::BTreeMap<String, Vec<f64>> {
+    (setup.order.iter().enumerate())
+        .map(|(j, &(u, _, _))| {
+            let totals: Vec<f64> = boot.totals(j).map(|t| t.unwrap_or(f64::NAN)).collect();
+            (catalog.units[u].code.clone(), totals)
+        })
+        .filter(|(_, t)| !t.is_empty())
+        .collect()
+}
+
+/// 90% intervals of one ranked unit's total and rank.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct UnitInterval {
+    pub total: Option<(f64, f64)>,
+    pub rank: Option<(u32, u32)>,
 }
 
 /// Which units are ranked, and where each sits among its kind's ranked units.

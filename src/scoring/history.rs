@@ -39,6 +39,15 @@ pub(crate) fn pooled_bounds<'a>(
 /// (total, rank) of `unit` in the latest earlier year in which it was ranked.
 /// Several runs of one year are a caller error (warned about); the first listed one wins.
 pub(crate) fn previous(history: &[PublishedCycle], year: i32, unit: &str) -> Option<(f64, u32)> {
+    previous_in(history, year, unit).map(|(_, t, r)| (t, r))
+}
+
+/// Like `previous`, with the year of the run.
+pub(crate) fn previous_in(
+    history: &[PublishedCycle],
+    year: i32,
+    unit: &str,
+) -> Option<(i32, f64, u32)> {
     let mut best: Option<(i32, f64, u32)> = None;
     for h in history.iter().filter(|h| h.year < year) {
         if best.is_some_and(|(y, _, _)| y >= h.year) {
@@ -52,7 +61,7 @@ pub(crate) fn previous(history: &[PublishedCycle], year: i32, unit: &str) -> Opt
             best = Some((h.year, *t, *r));
         }
     }
-    best.map(|(_, t, r)| (t, r))
+    best
 }
 
 /// Warnings about history that the method cannot use as intended.

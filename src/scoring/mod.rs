@@ -9,6 +9,7 @@
 pub mod aggregate;
 pub mod bootstrap;
 mod buckets;
+pub mod calibration;
 mod compute;
 mod engine;
 mod evals;
@@ -21,12 +22,14 @@ mod prepare;
 pub mod rank;
 pub mod reliability;
 pub mod result;
+pub mod sensitivity;
 pub mod shrinkage;
 pub mod study;
 pub mod succession;
 pub mod table;
 mod table_input;
 mod warnings;
+pub mod what_if;
 
 pub use aggregate::raw_value;
 pub use engine::score;

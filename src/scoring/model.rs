@@ -193,6 +193,45 @@ pub struct Config {
     /// `min_responses`.
     #[serde(default)]
     pub kinds: BTreeMap<String, KindSettings>,
+    /// How replicates become intervals (METHODOLOGY.md §6, "Calibration").
+    #[serde(default)]
+    pub intervals: IntervalMethod,
+}
+
+/// How bootstrap replicates become the published intervals (see `scoring::calibration`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntervalMethod {
+    /// Basic (reflected) bootstrap intervals of totals at the nominal level the coverage study
+    /// calibrated, clipped to [10, 100]; percentile rank intervals; both contain the published
+    /// total and rank. See `scoring::calibration`.
+    #[default]
+    Calibrated,
+    /// Plain percentile intervals (the method before calibration).
+    Percentile,
+}
+
+impl IntervalMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntervalMethod::Calibrated => "calibrated",
+            IntervalMethod::Percentile => "percentile",
+        }
+    }
+}
+
+impl std::str::FromStr for IntervalMethod {
+    type Err = EnumParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [IntervalMethod::Calibrated, IntervalMethod::Percentile]
+            .into_iter()
+            .find(|m| m.as_str() == s)
+            .ok_or_else(|| EnumParseError {
+                what: "interval method",
+                value: s.to_string(),
+                expected: "calibrated percentile",
+            })
+    }
 }
 
 impl Config {
@@ -222,6 +261,7 @@ impl Default for Config {
             bootstrap_seed: 20211121,
             groups: default_groups(),
             kinds: BTreeMap::new(),
+            intervals: IntervalMethod::default(),
         }
     }
 }
@@ -252,4 +292,6 @@ pub struct PublishedCycle {
     pub ranked_raw_values: Vec<(String, String, f64)>,
     /// (unit_code, total, rank) for ranked units only.
     pub ranked_totals: Vec<(String, f64, u32)>,
+    /// The run's replicate totals by unit code (empty for runs stored without them).
+    pub replicate_totals: std::collections::BTreeMap<String, Vec<f64>>,
 }

@@ -1,8 +1,8 @@
 //! Turns the engine's index-based state into the published rows (METHODOLOGY.md §7), in catalog
 //! order: units as listed, indicators and components as listed within each kind.
 
-use super::bootstrap::UnitInterval;
-use super::engine::{Layout, Point};
+use super::calibration::change_interval;
+use super::engine::{Layout, Point, UnitInterval};
 use super::history::previous;
 use super::model::{Catalog, Config, PublishedCycle};
 use super::prepare::Plan;
@@ -166,11 +166,75 @@ fn unit_row(p: &Parts, u: usize, interval: UnitInterval) -> UnitScore {
             .zip(rank)
             .map(|((_, then), now)| i64::from(then) - i64::from(now)),
         change_basis: before.map(|_| ChangeBasis::SameUnit),
+        total_change_ci_low: None,
+        total_change_ci_high: None,
+        change_significant: None,
+        rank_sensitivity_low: None,
+        rank_sensitivity_high: None,
         count_only: p.layout.count_only[u],
         missing_components: missing
             .filter(|(s, _)| s.is_none())
             .map(|(_, &c)| p.catalog.components[c].code.clone())
             .collect(),
+    }
+}
+
+/// The change intervals of same-unit changes (§5, §6), from this run's replicates and those
+/// stored with the earlier run the change compares with. `succession::apply` redoes it for
+/// renamed units and clears it for backcasts and not-comparable units.
+pub(crate) fn add_changes(result: &mut ScoringResult, history: &[PublishedCycle]) {
+    let year = result.year;
+    for s in &mut result.scores {
+        let then = previous_replicates(history, year, &s.unit_code);
+        let now = result.replicate_totals.get(&s.unit_code);
+        set_change_interval(s, now.map(Vec::as_slice), then);
+    }
+}
+
+/// The replicates of `unit` in the run `history::previous` compares with.
+pub(crate) fn previous_replicates<'a>(
+    history: &'a [PublishedCycle],
+    year: i32,
+    unit: &str,
+) -> Option<&'a [f64]> {
+    let (then_year, _, _) = super::history::previous_in(history, year, unit)?;
+    let run = history.iter().find(|h| h.year == then_year)?;
+    run.replicate_totals.get(unit).map(Vec::as_slice)
+}
+
+/// Sets (or clears) the change interval columns of one row.
+pub(crate) fn set_change_interval(s: &mut UnitScore, now: Option<&[f64]>, then: Option<&[f64]>) {
+    let interval = match (s.total_change, now, then) {
+        (Some(change), Some(now), Some(then)) => change_interval(change, now, then),
+        _ => None,
+    };
+    s.total_change_ci_low = interval.map(|c| c.low);
+    s.total_change_ci_high = interval.map(|c| c.high);
+    s.change_significant = interval.map(|c| c.significant());
+}
+
+/// Rank ranges over random weights (`scoring::sensitivity`) of every ranked unit.
+pub(crate) fn add_sensitivity(p: &Parts, result: &mut ScoringResult) {
+    use super::sensitivity::{rank_ranges, KindScores, DRAWS};
+    let kinds: Vec<KindScores> = (p.plan.kinds.iter().zip(&p.point.works))
+        .map(|(kind, work)| {
+            let width = kind.components.len().max(1);
+            KindScores {
+                name: &kind.name,
+                weights: &kind.comp_weight,
+                rows: work.comps.chunks(width).take(work.totals.len()).collect(),
+                ranks: work.ranks.clone(),
+            }
+        })
+        .collect();
+    let ranges = rank_ranges(&kinds, p.config.bootstrap_seed, DRAWS);
+    for (u, score) in result.scores.iter_mut().enumerate() {
+        let Some((k, row)) = ranked_at(p, u) else {
+            continue;
+        };
+        let range = ranges[k][row];
+        score.rank_sensitivity_low = range.map(|r| r.0);
+        score.rank_sensitivity_high = range.map(|r| r.1);
     }
 }
 

@@ -112,6 +112,21 @@ pub struct UnitScore {
     /// How the change was computed (§9); `None` when there is no earlier result.
     #[serde(default)]
     pub change_basis: Option<ChangeBasis>,
+    /// 90% interval of `total_change` from the two cycles' replicates (§6); empty for
+    /// backcasts, not-comparable units, and earlier runs stored without replicates.
+    #[serde(default)]
+    pub total_change_ci_low: Option<f64>,
+    #[serde(default)]
+    pub total_change_ci_high: Option<f64>,
+    /// The change's 90% interval excludes 0; empty when there is no interval.
+    #[serde(default)]
+    pub change_significant: Option<bool>,
+    /// 5th–95th percentile of the unit's rank over random component weights (±50%), see
+    /// `scoring::sensitivity`; ranked units only.
+    #[serde(default)]
+    pub rank_sensitivity_low: Option<u32>,
+    #[serde(default)]
+    pub rank_sensitivity_high: Option<u32>,
     /// 1 ≤ n_u < 5: the unit publishes its count only (§3), no raw value, interval or answer.
     #[serde(default)]
     pub count_only: bool,
@@ -152,6 +167,11 @@ pub struct ScoringResult {
     /// §8 parameters of every shrunk indicator, ordered by kind and indicator code.
     #[serde(default)]
     pub shrinkage: Vec<ShrinkageRow>,
+    /// Not published: every bootstrap replicate's total of each ranked unit, by unit code, in
+    /// replicate order (NaN where a replicate had none). Stored with the run, so that a later
+    /// cycle's change interval uses exactly the replicates behind this run's intervals.
+    #[serde(default)]
+    pub replicate_totals: std::collections::BTreeMap<String, Vec<f64>>,
     /// Earlier years whose published raw values entered the pooled bounds, ascending.
     pub pooled_cycles: Vec<i32>,
     /// Human-readable notes in English (no responses, skipped invalid answers, …).

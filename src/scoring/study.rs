@@ -15,7 +15,7 @@
 use super::bootstrap::replicate_rng;
 use super::model::{
     Aggregate, Catalog, Component, Config, Direction, Estimator, Evaluation, Indicator,
-    KindSettings, QuestionType, Unit,
+    IntervalMethod, KindSettings, QuestionType, Unit,
 };
 use super::normalise::{normalise, Bounds};
 use super::rank::{rank_among, total, weighted_mean};
@@ -37,6 +37,8 @@ pub struct StudyConfig {
     pub estimator: Estimator,
     /// Standard deviation of the units' quality a_u on the latent scale (0.35 by default).
     pub between_sd: f64,
+    /// How replicates become intervals (METHODOLOGY §6, "Calibration").
+    pub intervals: IntervalMethod,
 }
 
 /// The figures of one minimum.
@@ -50,6 +52,16 @@ pub struct StudyRow {
     pub total_coverage: f64,
     /// Share of ranked units whose true rank lies in its 90% rank interval.
     pub rank_coverage: f64,
+    /// Coverage of totals and ranks by fifth of the true ranking, best fifth first.
+    pub by_fifth: [Coverage; 5],
+}
+
+/// How often the intervals of one fifth of the ranking contain the truth.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Coverage {
+    pub cases: usize,
+    pub total: f64,
+    pub rank: f64,
 }
 
 struct Truth {
@@ -220,6 +232,8 @@ pub fn run(cfg: &StudyConfig) -> Vec<StudyRow> {
     for &min in &cfg.minimums {
         let (mut errors, mut ranked_total) = (Vec::new(), 0usize);
         let (mut in_total, mut in_rank, mut cases) = (0usize, 0usize, 0usize);
+        // Per fifth: (cases, totals covered, ranks covered).
+        let mut fifths = [(0usize, 0usize, 0usize); 5];
         for sim in 0..cfg.simulations {
             // The same truth and data for every minimum: only the minimum changes.
             let mut rng = Rng(replicate_rng(cfg.seed, u64::from(sim)));
@@ -229,6 +243,7 @@ pub fn run(cfg: &StudyConfig) -> Vec<StudyRow> {
                 min_responses: min,
                 bootstrap_replicates: cfg.bootstrap,
                 bootstrap_seed: cfg.seed ^ u64::from(sim),
+                intervals: cfg.intervals,
                 ..Config::default()
             };
             config.kinds.insert(
@@ -251,12 +266,17 @@ pub fn run(cfg: &StudyConfig) -> Vec<StudyRow> {
                 let rank = s.rank.unwrap_or(0);
                 errors.push((i64::from(rank) - i64::from(true_rank)).unsigned_abs() as f64);
                 cases += 1;
-                if let (Some(lo), Some(hi)) = (s.total_ci_low, s.total_ci_high) {
-                    in_total += usize::from(lo <= truth && truth <= hi);
-                }
-                if let (Some(lo), Some(hi)) = (s.rank_ci_low, s.rank_ci_high) {
-                    in_rank += usize::from(lo <= true_rank && true_rank <= hi);
-                }
+                let total_in = (s.total_ci_low.zip(s.total_ci_high))
+                    .is_some_and(|(lo, hi)| lo <= truth && truth <= hi);
+                let rank_in = (s.rank_ci_low.zip(s.rank_ci_high))
+                    .is_some_and(|(lo, hi)| lo <= true_rank && true_rank <= hi);
+                in_total += usize::from(total_in);
+                in_rank += usize::from(rank_in);
+                let fifth = (true_rank as usize - 1) * 5 / ranked.len();
+                let f = &mut fifths[fifth.min(4)];
+                f.0 += 1;
+                f.1 += usize::from(total_in);
+                f.2 += usize::from(rank_in);
             }
         }
         errors.sort_by(f64::total_cmp);
@@ -273,6 +293,11 @@ pub fn run(cfg: &StudyConfig) -> Vec<StudyRow> {
             median_abs_rank_error: super::percentile(&errors, 0.5).unwrap_or(f64::NAN),
             total_coverage: share(in_total),
             rank_coverage: share(in_rank),
+            by_fifth: fifths.map(|(n, t, r)| Coverage {
+                cases: n,
+                total: t as f64 / n.max(1) as f64,
+                rank: r as f64 / n.max(1) as f64,
+            }),
         });
     }
     rows
@@ -303,6 +328,7 @@ mod tests {
             seed: 7,
             estimator: Estimator::Shrunk,
             between_sd: 0.35,
+            intervals: IntervalMethod::Calibrated,
         }
     }
 
@@ -322,6 +348,7 @@ mod tests {
             median_abs_rank_error: e,
             total_coverage: 0.5,
             rank_coverage: c,
+            by_fifth: [Coverage::default(); 5],
         };
         let rows = [
             row(20, 1.0, 0.9),

@@ -8,6 +8,7 @@
 use super::history::previous;
 use super::model::{Aggregate, Catalog, Evaluation, PublishedCycle, COUNT_ONLY_BELOW};
 use super::normalise::{normalise, Bounds};
+use super::output::{previous_replicates, set_change_interval};
 use super::rank::{total, weighted_mean};
 use super::result::{ChangeBasis, ScoringResult};
 use super::shrinkage::{self, Params};
@@ -267,6 +268,7 @@ pub fn apply(
         by_unit.entry(l.unit_code.as_str()).or_default().push(l);
     }
     let mut out = Vec::new();
+    let replicates = &result.replicate_totals;
     for score in &mut result.scores {
         let Some(unit_links) = by_unit.get(score.unit_code.as_str()) else {
             continue;
@@ -281,6 +283,7 @@ pub fn apply(
         score.total_change = None;
         score.rank_change = None;
         score.change_basis = None;
+        set_change_interval(score, None, None);
         let mut bc = None;
         if !merged.is_empty() {
             let unit = catalog.units.iter().position(|u| u.code == score.unit_code);
@@ -297,6 +300,8 @@ pub fn apply(
                 score.total_change = Some(now - then).filter(|d| d.is_finite());
                 score.rank_change = Some(i64::from(rank_then) - i64::from(rank));
                 score.change_basis = Some(ChangeBasis::Renamed);
+                let now = replicates.get(&score.unit_code).map(Vec::as_slice);
+                set_change_interval(score, now, previous_replicates(history, year, pred));
             }
         } else {
             score.change_basis = Some(ChangeBasis::NotComparable);

@@ -13,6 +13,7 @@ use serde::Serialize;
 use std::sync::Arc;
 
 pub mod questionnaire;
+pub mod what_if;
 
 /// Largest accepted body: a full questionnaire is about 10 KB; 256 KB leaves room for comments.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -112,10 +113,12 @@ pub struct Receipt {
 #[openapi(
     info(
         title = "DDCI Lạng Sơn survey API",
-        description = "Submit a business's completed DDCI questionnaire (face-to-face interviews on tablets, other tools)."
+        description = "Submit a business's completed DDCI questionnaire (face-to-face interviews on tablets, other tools), read a survey's questionnaire, and recompute a published ranking with other component weights."
     ),
-    paths(submit_response, questionnaire::questionnaire),
+    paths(submit_response, questionnaire::questionnaire, what_if::what_if),
     components(schemas(
+        what_if::WhatIf,
+        what_if::WhatIfUnitOut,
         questionnaire::Questionnaire,
         questionnaire::UnitOut,
         questionnaire::QuestionOut,

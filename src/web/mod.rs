@@ -123,6 +123,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/method", get().to(results::method))
         .route("/results/{year}", get().to(results::ranking))
         .route("/results/{year}/pci", get().to(results::pci))
+        .route("/results/{year}/what-if", get().to(results::what_if))
         .route("/results/{year}/ket-qua.xlsx", get().to(results::workbook))
         .route(
             "/results/{year}/don-vi/{unit}",
@@ -164,6 +165,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(
                     "/cycles/{year}/questionnaire",
                     web::get().to(api::questionnaire::questionnaire),
+                )
+                .route(
+                    "/cycles/{year}/what-if",
+                    web::get().to(api::what_if::what_if),
                 ),
         );
 }

@@ -346,3 +346,52 @@ pub async fn method(
     let data = json!({"html": html.as_ref()});
     Ok(render::page(&state, &req, StatusCode::OK, "method", data)?)
 }
+
+/// A published cycle's run, for the API (no previews there).
+pub(super) async fn published_run(
+    state: &web::Data<AppState>,
+    year: i32,
+) -> Result<Option<Arc<LoadedRun>>, PageError> {
+    if let Some(loaded) = state.published.run(year) {
+        return Ok(Some(loaded));
+    }
+    let s = state.clone();
+    let v = web::block(move || load_from_db(&s, year, false)).await??;
+    Ok(v.map(|v| v.loaded))
+}
+
+/// The query's `key=value` pairs; a query that is not form-encoded has none.
+pub(super) fn query_pairs(req: &HttpRequest) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(req.query_string()).unwrap_or_default()
+}
+
+/// What-if weights: sliders per component (a plain GET form, no script needed) and every
+/// unit's rank under them beside its published rank.
+#[tracing::instrument(skip_all)]
+pub async fn what_if(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    year: web::Path<i32>,
+) -> Result<HttpResponse, PageError> {
+    let Some(v) = visible(&state, &req, *year).await? else {
+        return not_found(&state, &req);
+    };
+    let lang = super::i18n::lang_of(&req);
+    let overrides = results::what_if::overrides(&query_pairs(&req));
+    let (status, data) = match results::what_if::compute(&v.loaded, &overrides) {
+        Ok((weights, units)) => (
+            StatusCode::OK,
+            results::what_if::page_view(&v.loaded, lang, &weights, &units, &[]),
+        ),
+        Err(errors) => {
+            let (weights, units) = results::what_if::compute(&v.loaded, &[]).unwrap_or_default();
+            let view = results::what_if::page_view(&v.loaded, lang, &weights, &units, &errors);
+            (StatusCode::UNPROCESSABLE_ENTITY, view)
+        }
+    };
+    let mut data = data;
+    if let Value::Object(m) = &mut data {
+        m.insert("preview".into(), json!(v.preview));
+    }
+    Ok(render::page(&state, &req, status, "results_what_if", data)?)
+}

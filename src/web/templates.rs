@@ -20,6 +20,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/results_ranking.hbs"),
     ),
     (
+        "results_what_if",
+        include_str!("../../templates/results_what_if.hbs"),
+    ),
+    (
         "survey_profile",
         include_str!("../../templates/survey_profile.hbs"),
     ),

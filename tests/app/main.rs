@@ -5,6 +5,7 @@ mod common;
 
 mod abuse;
 mod admin_pages;
+mod analysis;
 mod catalog_eras;
 mod crash;
 mod foundation;

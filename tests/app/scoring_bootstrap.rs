@@ -221,11 +221,48 @@ fn the_engine_bootstrap_equals_the_documented_procedure() {
         bootstrap_seed: SEED,
         ..Config::default()
     };
-    let result = score(&c, &e, &config, 2024, &[]);
+    let plain = Config {
+        intervals: IntervalMethod::Percentile,
+        ..config.clone()
+    };
+    let calibrated = score(&c, &e, &config, 2024, &[]);
+    let result = score(&c, &e, &plain, 2024, &[]);
     // Ranked units in ascending code order: u-a (1), u-b (2), u-c (0); u-z has 1 evaluation.
     let ranked = [1, 2, 0];
     let (totals, ranks) = naive_replicates(&c, &e, &ranked);
     for (j, &u) in ranked.iter().enumerate() {
+        // Calibrated (METHODOLOGY §6): the basic interval from the 2.5th and 97.5th
+        // percentiles, clipped to [10, 100], widened to the point; ranks widened to the rank.
+        let s = &calibrated.scores[u];
+        let mut sorted: Vec<f64> = totals.iter().map(|t| t[j]).collect();
+        sorted.sort_by(f64::total_cmp);
+        let (q_lo, q_hi) = (
+            percentile(&sorted, 0.025).expect("q2.5"),
+            percentile(&sorted, 0.975).expect("q97.5"),
+        );
+        let t = s.total.expect("total");
+        let lo = (2.0 * t - q_hi).clamp(10.0, 100.0).min(t);
+        let hi = (2.0 * t - q_lo).clamp(10.0, 100.0).max(t);
+        assert!(
+            (s.total_ci_low.expect("low") - lo).abs() < 1e-9,
+            "{}",
+            s.unit_code
+        );
+        assert!(
+            (s.total_ci_high.expect("high") - hi).abs() < 1e-9,
+            "{}",
+            s.unit_code
+        );
+        let (rlo, rhi) = percentile_pair(ranks.iter().map(|r| f64::from(r[j])).collect());
+        let rank = s.rank.expect("rank");
+        assert_eq!(
+            (s.rank_ci_low, s.rank_ci_high),
+            (
+                Some((rlo.floor() as u32).min(rank)),
+                Some((rhi.ceil() as u32).max(rank))
+            )
+        );
+        // The plain percentile method, as §6 first described it.
         let s = &result.scores[u];
         let (lo, hi) = percentile_pair(totals.iter().map(|t| t[j]).collect());
         // Sums may be added in another order than the engine's: allow rounding noise.

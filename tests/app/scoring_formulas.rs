@@ -405,6 +405,7 @@ fn published(year: i32, raw: &[(&str, &str, f64)], totals: &[(&str, f64, u32)]) 
             .iter()
             .map(|(u, t, r)| (u.to_string(), *t, *r))
             .collect(),
+        replicate_totals: Default::default(),
     }
 }
 

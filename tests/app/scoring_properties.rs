@@ -120,6 +120,40 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
+    fn what_if_with_the_published_weights_gives_the_published_ranking(seed in any::<u64>()) {
+        use ddci::scoring::what_if::{recompute, weights, WeightedComponent};
+        let (c, e) = scenario(seed);
+        let r = score(&c, &e, &config(0), 2024, &[]);
+        let comps: Vec<WeightedComponent> = c.components.iter().map(|k| WeightedComponent {
+            code: k.code.clone(), kind: k.kind.clone(), weight: k.weight,
+        }).collect();
+        let w = weights(&comps, &[]).expect("published weights");
+        let groups = Config::default().groups;
+        for u in recompute(&comps, &r.component_scores, &w, &groups) {
+            let published = r.scores.iter().find(|s| s.unit_code == u.unit_code).expect("unit");
+            prop_assert_eq!(u.total, published.total);
+            prop_assert_eq!(u.rank, published.rank);
+            prop_assert_eq!(u.group, published.group_index);
+        }
+    }
+
+    #[test]
+    fn every_total_and_rank_lies_inside_its_own_interval_and_sensitivity_range(seed in any::<u64>()) {
+        let (c, e) = scenario(seed);
+        let r = score(&c, &e, &config(30), 2024, &[]);
+        for u in r.scores.iter().filter(|u| u.total.is_some()) {
+            let (t, rank) = (u.total.unwrap_or(f64::NAN), u.rank.unwrap_or(0));
+            let (lo, hi) = (u.total_ci_low.unwrap_or(f64::NAN), u.total_ci_high.unwrap_or(f64::NAN));
+            prop_assert!(lo <= t && t <= hi, "{t} in [{lo}, {hi}]");
+            prop_assert!((10.0..=100.0).contains(&lo) && (10.0..=100.0).contains(&hi));
+            prop_assert!(u.rank_ci_low.unwrap_or(u32::MAX) <= rank && rank <= u.rank_ci_high.unwrap_or(0));
+            let (slo, shi) = (u.rank_sensitivity_low.unwrap_or(u32::MAX), u.rank_sensitivity_high.unwrap_or(0));
+            prop_assert!(slo <= rank && rank <= shi, "rank {rank} in sensitivity {slo}–{shi}");
+        }
+    }
+
+
+    #[test]
     fn scores_lie_in_one_to_ten_and_totals_in_ten_to_one_hundred(seed in any::<u64>()) {
         let (c, e) = scenario(seed);
         let r = score(&c, &e, &config(0), 2024, &[]);

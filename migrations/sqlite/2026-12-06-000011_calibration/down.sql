@@ -1,0 +1,9 @@
+DROP TRIGGER run_replicates_frozen_delete;
+DROP TRIGGER run_replicates_frozen_update;
+DROP TABLE run_replicates;
+ALTER TABLE run_scores DROP COLUMN rank_sensitivity_high;
+ALTER TABLE run_scores DROP COLUMN rank_sensitivity_low;
+ALTER TABLE run_scores DROP COLUMN change_significant;
+ALTER TABLE run_scores DROP COLUMN total_change_ci_high;
+ALTER TABLE run_scores DROP COLUMN total_change_ci_low;
+ALTER TABLE scoring_runs DROP COLUMN intervals;
