@@ -268,3 +268,6 @@ succession-backcast = { $year } as a backcast from the very evaluations of the f
 succession-context = { $name } in { $year } (a different unit, for context only): { $total } points.
 profile-filter-label = Find your commune by its current or former name (communes and towns before 1 July 2025)
 profile-filter-none = No commune has this name.
+cli-demo-results = Demo data: the 2024 results are published, the 2025 survey is open.
+cli-demo-codes = Demo invitation codes for 2025 (each sends one questionnaire):
+cli-demo-admin = Create an admin account (the password is asked twice, or taken from DDCI_ADMIN_PASSWORD), then sign in at /admin:

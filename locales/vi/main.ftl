@@ -268,3 +268,6 @@ succession-backcast = Năm { $year } ước tính lại (backcast) từ chính c
 succession-context = Kết quả năm { $year } của { $name } (một đơn vị khác, chỉ để tham khảo): { $total } điểm.
 profile-filter-label = Tìm xã, phường theo tên mới hoặc tên cũ (xã, thị trấn trước ngày 1/7/2025)
 profile-filter-none = Không tìm thấy xã, phường nào có tên này.
+cli-demo-results = Dữ liệu minh họa: kết quả năm 2024 đã được công bố, kỳ khảo sát 2025 đang mở.
+cli-demo-codes = Mã mời minh họa cho năm 2025 (mỗi mã gửi được một phiếu):
+cli-demo-admin = Tạo tài khoản quản trị (mật khẩu được hỏi hai lần, hoặc lấy từ biến DDCI_ADMIN_PASSWORD), rồi đăng nhập tại /admin:

@@ -7,6 +7,7 @@ mod abuse;
 mod admin_pages;
 mod catalog_eras;
 mod crash;
+mod first_run;
 mod foundation;
 mod group_commit;
 mod package_reproduction;
