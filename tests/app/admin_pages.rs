@@ -372,16 +372,52 @@ fn the_workbook_has_the_four_sheets_and_the_stored_numbers() {
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
     assert_eq!(
         book.sheet_names(),
-        ["departments", "communes", "indicators", "method"]
+        [
+            "Sở, ban, ngành",
+            "UBND xã, phường",
+            "Chỉ tiêu",
+            "Phương pháp"
+        ],
+        "sheets named in Vietnamese"
     );
-    let sheet = book.worksheet_range("departments").expect("sheet");
+    let sheet = book.worksheet_range("Sở, ban, ngành").expect("sheet");
+    let header = |row: usize| -> Vec<String> {
+        sheet
+            .rows()
+            .nth(row)
+            .expect("header")
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    assert_eq!(
+        header(0)[..5],
+        [
+            "Hạng",
+            "Mã đơn vị",
+            "Tên đơn vị",
+            "Tên tiếng Anh",
+            "Điểm tổng hợp (thang 100)"
+        ],
+        "the first header row is Vietnamese"
+    );
+    assert_eq!(header(1)[..2], ["Rank", "Unit code"], "then English");
+    assert_eq!(
+        header(0)[11],
+        "Tính minh bạch và tiếp cận thông tin",
+        "components by name"
+    );
+    assert!(
+        header(1)[11].ends_with("(DEPC_TRANSPARENCY)"),
+        "beside their code"
+    );
     let pool = db.pool();
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
     let loaded = ddci::results::load(&mut conn, cycle)
         .expect("load")
         .expect("run");
-    let rows: Vec<_> = sheet.rows().skip(1).collect();
+    let rows: Vec<_> = sheet.rows().skip(2).collect();
     assert_eq!(
         rows.len(),
         loaded
@@ -406,9 +442,9 @@ fn the_workbook_has_the_four_sheets_and_the_stored_numbers() {
         };
         assert_eq!(total, stored.total, "{code}");
     }
-    let indicators = book.worksheet_range("indicators").expect("sheet");
+    let indicators = book.worksheet_range("Chỉ tiêu").expect("sheet");
     assert_eq!(
-        indicators.rows().count() - 1,
+        indicators.rows().count() - 2,
         loaded.result.indicator_scores.len()
     );
 }
@@ -464,12 +500,12 @@ fn formulas_in_catalog_names_stay_text_in_the_workbook() {
     let server = TestServer::start(db.pool());
     let (_, _, _, bytes) = Browser::new(&server).download("/results/2024/ket-qua.xlsx");
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
-    let formulas = book.worksheet_formula("departments").expect("formulas");
+    let formulas = book.worksheet_formula("Sở, ban, ngành").expect("formulas");
     assert!(
         formulas.used_cells().all(|(_, _, f)| f.is_empty()),
         "no cell is a formula"
     );
-    let sheet = book.worksheet_range("departments").expect("sheet");
+    let sheet = book.worksheet_range("Sở, ban, ngành").expect("sheet");
     let cell = sheet.rows().find(|r| r[1] == "DEP_CUC_THUE").expect("row")[2].clone();
     assert_eq!(
         cell,
