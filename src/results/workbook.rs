@@ -76,29 +76,28 @@ impl Cells {
     /// The two header rows, (Vietnamese, English) per column, frozen above the data.
     fn headers(&self, ws: &mut Worksheet, names: &[(String, String)]) -> Result<(), XlsxError> {
         for (c, (vi, en)) in names.iter().enumerate() {
-            self.text_as(ws, 0, c as u16, vi, &self.header)?;
-            self.text_as(ws, 1, c as u16, en, &self.header_en)?;
+            text_as(ws, 0, c as u16, vi, &self.header)?;
+            text_as(ws, 1, c as u16, en, &self.header_en)?;
         }
         ws.set_freeze_panes(HEADER_ROWS, 0)?;
         Ok(())
     }
+}
 
-    /// Header text from the catalog is as untrusted as any other: safe, in its own format.
-    fn text_as(
-        &self,
-        ws: &mut Worksheet,
-        row: u32,
-        col: u16,
-        s: &str,
-        format: &Format,
-    ) -> Result<(), XlsxError> {
-        if safe_text(s) == s {
-            ws.write_string_with_format(row, col, s, format)?;
-        } else {
-            ws.write_string_with_format(row, col, s, &format.clone().set_quote_prefix())?;
-        }
-        Ok(())
+/// Header text from the catalog is as untrusted as any other: safe, in its own format.
+fn text_as(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if safe_text(s) == s {
+        ws.write_string_with_format(row, col, s, format)?;
+    } else {
+        ws.write_string_with_format(row, col, s, &format.clone().set_quote_prefix())?;
     }
+    Ok(())
 }
 
 /// Excel sheet names: at most 31 characters, none of `[]:*?/\`.
