@@ -181,8 +181,8 @@ fn trend_charts(
         })
     };
     (
-        draw(charts::trend(&[total], (0.0, 100.0), &axis)),
-        draw(charts::trend(&components, (1.0, 10.0), &axis)),
+        draw(charts::trend(&[total], (0.0, 100.0), &axis, lang)),
+        draw(charts::trend(&components, (1.0, 10.0), &axis, lang)),
     )
 }
 
@@ -210,7 +210,7 @@ pub fn scorecard_view(
         })
         .collect();
     let axis = locale::text(lang, "chart-components-axis");
-    let components_chart = charts::bars(&bars, (0.0, 10.0), &axis).unwrap_or_default();
+    let components_chart = charts::bars(&bars, (0.0, 10.0), &axis, lang).unwrap_or_default();
     let list = indicators_of(loaded, unit);
     let (best, worst) = extremes(&list, lang);
     let blocks: Vec<Value> = loaded.catalog.components.iter().filter(|c| c.kind == def.kind).map(|c| json!({
