@@ -285,3 +285,6 @@ time-left = { $minutes ->
     [one] about 1 minute left
    *[other] about { $minutes } minutes left
 }
+direction-higher-better = higher is better
+direction-lower-better = lower is better
+scorecard-vs-median = Median total of { $kind }: { $median } points; this unit: { $diff } points against the median.

@@ -284,3 +284,6 @@ time-left = { $minutes ->
     [0] đã trả lời hết
    *[other] còn khoảng { $minutes } phút
 }
+direction-higher-better = càng cao càng tốt
+direction-lower-better = càng thấp càng tốt
+scorecard-vs-median = Trung vị điểm tổng hợp của { $kind }: { $median } điểm; đơn vị này: { $diff } điểm so với trung vị.

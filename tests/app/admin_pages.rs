@@ -288,6 +288,23 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
             && card.contains("Ba điểm mạnh nhất")
             && card.contains("Ba điểm yếu nhất")
     );
+    assert!(
+        card.contains("(càng cao càng tốt)") && card.contains("(càng thấp càng tốt)"),
+        "every indicator says which way is better"
+    );
+    assert!(
+        card.contains("Trung vị điểm tổng hợp của Sở, ban, ngành")
+            || card.contains("Trung vị điểm tổng hợp của UBND xã, phường"),
+        "the unit against its kind's median"
+    );
+    for unit in ["lần", "ngày", "giờ"] {
+        for d in 0..10 {
+            assert!(
+                !card.contains(&format!("{d},0 {unit}")),
+                "a whole count reads without ',0'"
+            );
+        }
+    }
     let total = ddci::results::vi_number(ranked.total.expect("total"), 2);
     assert!(
         card.contains(&format!("<span class=\"big\">{total}</span>")),
