@@ -119,28 +119,25 @@ pub fn bars(
                 .plotting_area()
                 .draw(&outline)
                 .map_err(|e| e.to_string())?;
-            if let Some((lo, hi)) = b.interval {
-                let line = PathElement::new(
-                    vec![
-                        (lo, SegmentValue::CenterOf(i)),
-                        (hi, SegmentValue::CenterOf(i)),
-                    ],
-                    BLACK.stroke_width(2),
-                );
-                chart
-                    .plotting_area()
-                    .draw(&line)
-                    .map_err(|e| e.to_string())?;
-            }
-            if let Some(m) = b.marker {
-                let tick = PathElement::new(
-                    vec![(m, SegmentValue::Exact(i)), (m, SegmentValue::Exact(i + 1))],
-                    BLACK.stroke_width(3),
-                );
-                chart
-                    .plotting_area()
-                    .draw(&tick)
-                    .map_err(|e| e.to_string())?;
+            // Whiskers and median marks are black over a white halo: the darkest group colours
+            // would swallow a black line alone.
+            let marks = [
+                b.interval.map(|(lo, hi)| {
+                    let centre = SegmentValue::CenterOf(i);
+                    (vec![(lo, centre.clone()), (hi, centre)], 2)
+                }),
+                b.marker.map(|m| {
+                    let ends = (SegmentValue::Exact(i), SegmentValue::Exact(i + 1));
+                    (vec![(m, ends.0), (m, ends.1)], 3)
+                }),
+            ];
+            for (points, width) in marks.into_iter().flatten() {
+                for style in [WHITE.stroke_width(width + 2), BLACK.stroke_width(width)] {
+                    chart
+                        .plotting_area()
+                        .draw(&PathElement::new(points.clone(), style))
+                        .map_err(|e| e.to_string())?;
+                }
             }
         }
         root.present().map_err(|e| e.to_string())?;
