@@ -10,11 +10,17 @@ use std::net::TcpListener;
 /// `ddci serve`: prepare the database, then serve until stopped.
 pub fn run_blocking(settings: Settings) -> anyhow::Result<()> {
     let pool = connect(&settings, settings.pool_size)?;
-    prepare(&pool, &settings)?;
+    // Bound first: whether the demo may print invitation codes depends on the address.
     let listener = TcpListener::bind(&settings.bind)
         .with_context(|| format!("cannot listen on {}", settings.bind))?;
+    let address = listener.local_addr()?;
+    let showcase = prepare(&pool, &settings, address.ip().is_loopback())?;
     tracing::info!(address = %settings.bind, backend = pool.backend_name(), "serving");
-    eprintln!("ddci serves http://{}", listener.local_addr()?);
+    eprintln!("ddci serves http://{address}");
+    if let Some(codes) = showcase {
+        // stdout, plainly: a newcomer reads the console, not the log.
+        println!("{}", welcome(&format!("http://{address}"), &codes));
+    }
     actix_web::rt::System::new()
         .block_on(async move { server(listener, pool, &settings)?.await })?;
     Ok(())
@@ -26,16 +32,80 @@ pub fn connect(settings: &Settings, size: u32) -> anyhow::Result<Pool> {
         .with_context(|| format!("cannot use the database {}", settings.database.display()))
 }
 
-/// First run: seed an empty catalog, and on a database without cycles open a demo cycle.
-pub fn prepare(pool: &Pool, settings: &Settings) -> anyhow::Result<()> {
+/// The demo's published year (departments and districts) and its open year (the merged
+/// departments and the communes): a first run shows both eras of the catalog.
+pub const DEMO_PUBLISHED_YEAR: i32 = 2024;
+pub const DEMO_OPEN_YEAR: i32 = 2025;
+/// Demo responses per year: enough for most units to be ranked.
+const DEMO_RESPONSES: usize = 1200;
+const DEMO_SEED: u64 = 20211121;
+/// Invitation codes printed on the console of a first run.
+const DEMO_CODES: usize = 3;
+
+/// First run: seed an empty catalog; in demo mode, on a database without cycles, fill it.
+/// On a loopback address (only the person at this machine can reach it) the demo publishes
+/// an earlier year and opens the current one, and its invitation codes are returned for the
+/// console; elsewhere only a demo cycle is opened and no code is issued.
+pub fn prepare(
+    pool: &Pool,
+    settings: &Settings,
+    loopback: bool,
+) -> anyhow::Result<Option<Vec<String>>> {
     let mut conn = pool.get()?;
     crate::cycles::ensure_catalog(&mut conn)?;
-    if settings.demo && db::cycles::list(&mut conn)?.is_empty() {
-        let year = chrono::Datelike::year(&chrono::Utc::now());
-        let n = fill_demo(pool, year, 1200, 20211121)?;
-        tracing::info!(year, responses = n, "demo cycle created");
+    if !settings.demo || !db::cycles::list(&mut conn)?.is_empty() {
+        return Ok(None);
     }
-    Ok(())
+    if !loopback {
+        let year = chrono::Datelike::year(&chrono::Utc::now());
+        let n = fill_demo(pool, year, DEMO_RESPONSES, DEMO_SEED)?;
+        tracing::info!(year, responses = n, "demo cycle created");
+        return Ok(None);
+    }
+    showcase(pool).map(Some)
+}
+
+/// The first run's product tour: a published demo year, the next year open with demo
+/// responses, and fresh codes for it. Uses the same actions as `ddci score`, `ddci publish`
+/// and `ddci invite`, so the demo shows what a real year looks like.
+fn showcase(pool: &Pool) -> anyhow::Result<Vec<String>> {
+    let actor = "demo";
+    fill_demo(pool, DEMO_PUBLISHED_YEAR, DEMO_RESPONSES, DEMO_SEED)?;
+    let mut conn = pool.get()?;
+    let options = crate::cycles::RunOptions::default();
+    crate::cycles::score_cycle(&mut conn, actor, DEMO_PUBLISHED_YEAR, &options)?;
+    crate::cycles::publish_cycle(&mut conn, actor, DEMO_PUBLISHED_YEAR)?;
+    fill_demo(pool, DEMO_OPEN_YEAR, DEMO_RESPONSES, DEMO_SEED + 1)?;
+    let labels = vec![Some("demo".to_string()); DEMO_CODES];
+    let issued = crate::cycles::generate_codes(labels)?;
+    crate::cycles::store_codes(&mut conn, actor, DEMO_OPEN_YEAR, &issued)?;
+    tracing::info!(
+        published = DEMO_PUBLISHED_YEAR,
+        open = DEMO_OPEN_YEAR,
+        "demo cycles created"
+    );
+    Ok(issued.into_iter().map(|(code, _)| code).collect())
+}
+
+/// What the console says after a first run in demo mode, in Vietnamese then English.
+pub fn welcome(base: &str, codes: &[String]) -> String {
+    let links: String = codes
+        .iter()
+        .map(|c| format!("  {c}   {base}/survey?code={c}\n"))
+        .collect();
+    let say = |key: &str| {
+        format!(
+            "{}\n{}",
+            crate::locale::text("vi", key),
+            crate::locale::text("en", key)
+        )
+    };
+    format!(
+        "\n{}\n  {base}/results/{DEMO_PUBLISHED_YEAR}\n\n{}\n{links}\n{}\n  ddci admin create --username admin --role admin\n",
+        say("cli-demo-results"),
+        say("cli-demo-codes"),
+        say("cli-demo-admin"),
+    )
 }
 
 /// Creates and opens cycle `year` if needed and adds `count` demo responses to it.

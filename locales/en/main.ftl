@@ -56,13 +56,13 @@ profile-former-names = Look up by former commune, ward or town name (before 1 Ju
 profile-former-col = Former names
 profile-current-col = Commune or ward now
 continue = Save and continue
-progress = { $done } of { $total } blocks done
+progress = { $percent }% of the questions answered ({ $answered } of { $total })
 block-title = Rate a unit
 block-intro = Answer from your business's experience with this unit in the last 12 months.
 dont-know = Don't know / not applicable
 answer-yes = Yes
 answer-no = No
-number-unit = Unit: { $unit }
+number-unit = Number of { $unit }
 comment-label = Comment for this unit (optional)
 comment-hint = Do not write your business's name or anything that identifies it.
 review-title = Review and submit
@@ -293,3 +293,23 @@ change-not-significant = not enough to say it changed (90% interval of the chang
 results-significant = significant
 results-significant-note = “significant”: the 90% interval of the change excludes 0, so the change is unlikely to be due to sampling alone.
 scorecard-sensitivity = Rank { $rank } ({ $low }–{ $high } if the component weights change by ±50%)
+cli-demo-results = Demo data: the 2024 results are published, the 2025 survey is open.
+cli-demo-codes = Demo invitation codes for 2025 (each sends one questionnaire):
+cli-demo-admin = Create an admin account (the password is asked twice, or taken from DDCI_ADMIN_PASSWORD), then sign in at /admin:
+orientation-label = Questionnaire progress
+back = Back
+saved-note = Your answers are saved after each page. You can stop and continue later with the same invitation code, on any device.
+skip-title = Skip this unit?
+skip-question = You have not answered any question about this unit — skip this unit?
+skip-explain = If you skip it, the unit is taken off the list of units your business dealt with and gets no evaluation from this questionnaire. You can choose it again on the business profile page.
+skip-answer = Answer about this unit
+skip-confirm = Skip this unit
+review-few = Note: only { $answered } of { $total } questions in this block have an answer (not counting “Don’t know”). More answers make the evaluation more complete.
+time-left = { $minutes ->
+    [0] all answered
+    [one] about 1 minute left
+   *[other] about { $minutes } minutes left
+}
+direction-higher-better = higher is better
+direction-lower-better = lower is better
+scorecard-vs-median = Median total of { $kind }: { $median } points; this unit: { $diff } points against the median.

@@ -34,12 +34,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the web application (the default). On an empty database it seeds the catalog and,
-    /// unless DDCI_DEMO=false or --no-demo, opens a demo cycle filled with demo responses.
+    /// unless DDCI_DEMO=false or --no-demo, fills a demo: on a loopback address 2024 published
+    /// and 2025 open, with three invitation codes printed; elsewhere one open demo cycle.
     Serve {
         /// Address to listen on (overrides DDCI_BIND; default 127.0.0.1:8080).
         #[arg(long)]
         bind: Option<String>,
-        /// Do not create the demo cycle on an empty database.
+        /// Do not fill a demo on an empty database.
         #[arg(long)]
         no_demo: bool,
     },

@@ -4,8 +4,20 @@
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 
-/// Group colours, best group first: colour-blind-safe (Okabe–Ito) and distinct in grey.
+/// Group colours, best group ("Rất tốt") first and darkest to the lowest ("Thấp") lightest:
+/// the groups are ordered, so their colours are too. Six stops of viridis, which stays ordered
+/// for every kind of colour blindness and in grey. The table's legend and row marks use these
+/// very colours (`group_colour`, and `tr.gN` in static/style.css).
 const GROUP_COLOURS: [RGBColor; 6] = [
+    RGBColor(0x44, 0x01, 0x54),
+    RGBColor(0x41, 0x44, 0x87),
+    RGBColor(0x2a, 0x78, 0x8e),
+    RGBColor(0x22, 0xa8, 0x84),
+    RGBColor(0x7a, 0xd1, 0x51),
+    RGBColor(0xfd, 0xe7, 0x25),
+];
+/// Lines of a trend chart are not ordered, only told apart: Okabe–Ito, colour-blind safe.
+const SERIES_COLOURS: [RGBColor; 6] = [
     RGBColor(0, 114, 178),
     RGBColor(0, 158, 115),
     RGBColor(230, 159, 0),
@@ -13,6 +25,8 @@ const GROUP_COLOURS: [RGBColor; 6] = [
     RGBColor(204, 121, 167),
     RGBColor(86, 180, 233),
 ];
+/// The outline of every bar, so that the lightest group stays visible on white.
+const OUTLINE: RGBColor = RGBColor(60, 60, 60);
 const UNRANKED: RGBColor = RGBColor(170, 170, 170);
 const FONT: &str = "sans-serif";
 
@@ -26,16 +40,30 @@ pub struct Bar {
     pub marker: Option<f64>,
 }
 
-/// Horizontal bars, first bar at the top, on an axis from `min` to `max`.
-pub fn bars(bars: &[Bar], (min, max): (f64, f64), axis_label: &str) -> Result<String, String> {
+/// An axis tick in the page's language (`75,5` in Vietnamese); whole numbers without decimals.
+fn tick(v: f64, lang: &str) -> String {
+    let decimals = if (v - v.round()).abs() < 1e-9 { 0 } else { 1 };
+    super::format::number(Some(v), lang, decimals)
+}
+
+/// Horizontal bars, first bar at the top, on an axis from `min` to `max`, ticks in `lang`.
+pub fn bars(
+    bars: &[Bar],
+    (min, max): (f64, f64),
+    axis_label: &str,
+    lang: &str,
+) -> Result<String, String> {
     let n = bars.len().max(1) as i32;
     let height = 60 + 26 * n as u32;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
+        // The right margin leaves room for half of the last tick ("100"), which is centred on
+        // the axis' end and would otherwise be cut.
         let mut chart = ChartBuilder::on(&root)
             .margin(8)
+            .margin_right(24)
             .x_label_area_size(36)
             .y_label_area_size(300)
             .build_cartesian_2d(min..max, (0..n).into_segmented())
@@ -54,6 +82,7 @@ pub fn bars(bars: &[Bar], (min, max): (f64, f64), axis_label: &str) -> Result<St
             .disable_y_mesh()
             .light_line_style(TRANSPARENT)
             .x_labels(11)
+            .x_label_formatter(&|v| tick(*v, lang))
             .y_labels(n as usize + 1)
             .y_label_formatter(&label_of)
             .x_desc(axis_label)
@@ -74,32 +103,41 @@ pub fn bars(bars: &[Bar], (min, max): (f64, f64), axis_label: &str) -> Result<St
                 colour.filled(),
             );
             rect.set_margin(4, 4, 0, 0);
+            let mut outline = Rectangle::new(
+                [
+                    (min, SegmentValue::Exact(i)),
+                    (b.value, SegmentValue::Exact(i + 1)),
+                ],
+                OUTLINE.stroke_width(1),
+            );
+            outline.set_margin(4, 4, 0, 0);
             chart
                 .plotting_area()
                 .draw(&rect)
                 .map_err(|e| e.to_string())?;
-            if let Some((lo, hi)) = b.interval {
-                let line = PathElement::new(
-                    vec![
-                        (lo, SegmentValue::CenterOf(i)),
-                        (hi, SegmentValue::CenterOf(i)),
-                    ],
-                    BLACK.stroke_width(2),
-                );
-                chart
-                    .plotting_area()
-                    .draw(&line)
-                    .map_err(|e| e.to_string())?;
-            }
-            if let Some(m) = b.marker {
-                let tick = PathElement::new(
-                    vec![(m, SegmentValue::Exact(i)), (m, SegmentValue::Exact(i + 1))],
-                    BLACK.stroke_width(3),
-                );
-                chart
-                    .plotting_area()
-                    .draw(&tick)
-                    .map_err(|e| e.to_string())?;
+            chart
+                .plotting_area()
+                .draw(&outline)
+                .map_err(|e| e.to_string())?;
+            // Whiskers and median marks are black over a white halo: the darkest group colours
+            // would swallow a black line alone.
+            let marks = [
+                b.interval.map(|(lo, hi)| {
+                    let centre = SegmentValue::CenterOf(i);
+                    (vec![(lo, centre.clone()), (hi, centre)], 2)
+                }),
+                b.marker.map(|m| {
+                    let ends = (SegmentValue::Exact(i), SegmentValue::Exact(i + 1));
+                    (vec![(m, ends.0), (m, ends.1)], 3)
+                }),
+            ];
+            for (points, width) in marks.into_iter().flatten() {
+                for style in [WHITE.stroke_width(width + 2), BLACK.stroke_width(width)] {
+                    chart
+                        .plotting_area()
+                        .draw(&PathElement::new(points.clone(), style))
+                        .map_err(|e| e.to_string())?;
+                }
             }
         }
         root.present().map_err(|e| e.to_string())?;
@@ -118,6 +156,7 @@ pub fn trend(
     series: &[Series],
     (min, max): (f64, f64),
     axis_label: &str,
+    lang: &str,
 ) -> Result<String, String> {
     let years: Vec<i32> = series
         .iter()
@@ -147,13 +186,14 @@ pub fn trend(
                     String::new()
                 }
             })
+            .y_label_formatter(&|v| tick(*v, lang))
             .y_desc(axis_label)
             .label_style((FONT, 13))
             .axis_desc_style((FONT, 14))
             .draw()
             .map_err(|e| e.to_string())?;
         for (k, s) in series.iter().enumerate() {
-            let colour = GROUP_COLOURS[k % GROUP_COLOURS.len()];
+            let colour = SERIES_COLOURS[k % SERIES_COLOURS.len()];
             chart
                 .draw_series(LineSeries::new(s.points.clone(), colour.stroke_width(2)))
                 .map_err(|e| e.to_string())?
@@ -226,6 +266,7 @@ mod tests {
             ],
             (0.0, 100.0),
             "Điểm",
+            "vi",
         )
         .expect("chart");
         assert!(svg.starts_with("<svg role=\"img\""));
@@ -246,6 +287,7 @@ mod tests {
             }],
             (0.0, 100.0),
             "Điểm",
+            "vi",
         )
         .expect("chart");
         let labels = texts(&svg);
@@ -263,6 +305,34 @@ mod tests {
             .skip(1)
             .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim()))
             .collect()
+    }
+
+    #[test]
+    fn ticks_are_written_as_the_page_reads_them() {
+        assert_eq!(tick(100.0, "vi"), "100");
+        assert_eq!(tick(2.5, "vi"), "2,5");
+        assert_eq!(tick(2.5, "en"), "2.5");
+        let svg = bars(&[bar("A", 50.0, Some(0))], (0.0, 10.0), "Điểm", "vi").expect("chart");
+        assert!(
+            texts(&svg).contains(&"10"),
+            "whole ticks: {:?}",
+            texts(&svg)
+        );
+    }
+
+    #[test]
+    fn group_colours_darken_from_the_lowest_group_to_the_best() {
+        let luminance = |i: usize| {
+            let RGBColor(r, g, b) = GROUP_COLOURS[i];
+            0.2126 * f64::from(r) + 0.7152 * f64::from(g) + 0.0722 * f64::from(b)
+        };
+        for i in 1..GROUP_COLOURS.len() {
+            assert!(
+                luminance(i - 1) < luminance(i),
+                "group {i} is lighter than {}",
+                i - 1
+            );
+        }
     }
 
     #[test]

@@ -100,7 +100,7 @@ fn ranking_chart(loaded: &LoadedRun, kind: &str, lang: &str) -> String {
         return String::new();
     }
     let axis = locale::text(lang, "chart-ranking-axis");
-    charts::bars(&bars, (0.0, 100.0), &axis).unwrap_or_else(|e| {
+    charts::bars(&bars, (0.0, 100.0), &axis, lang).unwrap_or_else(|e| {
         tracing::error!(error = %e, "ranking chart failed");
         String::new()
     })

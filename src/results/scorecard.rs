@@ -4,9 +4,9 @@
 
 use super::charts::{self, Bar, Series};
 use super::{number, unit_name, LoadedRun};
-use crate::catalog::IndicatorDef;
+use crate::catalog::{IndicatorDef, Scale};
 use crate::locale::{self, pick};
-use crate::scoring::model::{Aggregate, QuestionType};
+use crate::scoring::model::{Aggregate, Direction, QuestionType};
 use crate::scoring::{IndicatorScore, ScoringResult};
 use serde_json::{json, Value};
 
@@ -79,14 +79,34 @@ fn phrase_key(def: &IndicatorDef) -> &'static str {
     }
 }
 
-fn indicator(def: &IndicatorDef, s: &IndicatorScore, lang: &str) -> Value {
-    let decimals = if matches!(def.aggregate, Aggregate::ShareAgree | Aggregate::ShareYes) {
+/// Digits after the decimal comma: shares as whole percent; a count or a number of days that
+/// is whole ("4 lần", not "4,0 lần") without any; other means and medians with one.
+fn decimals_of(def: &IndicatorDef, s: &IndicatorScore) -> usize {
+    let whole = |x: Option<f64>| x.is_none_or(|v| (v - v.round()).abs() < 1e-9);
+    let shares = matches!(def.aggregate, Aggregate::ShareAgree | Aggregate::ShareYes);
+    let whole_number =
+        def.scale == Scale::Number && whole(s.raw_value) && whole(s.ci_low) && whole(s.ci_high);
+    if shares || whole_number {
         0
     } else {
         1
-    };
+    }
+}
+
+/// "càng cao càng tốt" / "càng thấp càng tốt": a reader cannot tell from "23% agree that
+/// informal charges are common" alone whether 23% is good.
+fn direction_key(def: &IndicatorDef) -> &'static str {
+    match def.direction {
+        Direction::HigherBetter => "direction-higher-better",
+        Direction::LowerBetter => "direction-lower-better",
+    }
+}
+
+fn indicator(def: &IndicatorDef, s: &IndicatorScore, lang: &str) -> Value {
+    let decimals = decimals_of(def, s);
     json!({
         "phrase_key": phrase_key(def),
+        "direction_key": direction_key(def),
         "value": number(s.raw_value, lang, decimals),
         "text": pick(lang, &def.text_vi, &def.text_en),
         "unit": pick(lang, &def.unit_vi, &def.unit_en),
@@ -116,7 +136,9 @@ fn indicators_of<'a>(
         .collect()
 }
 
-/// The three best and three worst indicators by score (ties in catalog order).
+/// The three best and three worst indicators by indicator score (1–10, the direction already
+/// applied), never by raw value: a low share of firms reporting informal charges is a
+/// strength. Ties in catalog order; with fewer than six scored, no indicator is both.
 fn extremes(list: &[(&IndicatorDef, &IndicatorScore)], lang: &str) -> (Vec<Value>, Vec<Value>) {
     let mut scored: Vec<_> = list.iter().filter(|(_, s)| s.score.is_some()).collect();
     scored.sort_by(|a, b| {
@@ -124,18 +146,30 @@ fn extremes(list: &[(&IndicatorDef, &IndicatorScore)], lang: &str) -> (Vec<Value
             .unwrap_or(0.0)
             .total_cmp(&a.1.score.unwrap_or(0.0))
     });
+    let n_best = scored.len().div_ceil(2).min(3);
+    let n_worst = (scored.len() - n_best).min(3);
     let best = scored
         .iter()
-        .take(3)
+        .take(n_best)
         .map(|(d, s)| indicator(d, s, lang))
         .collect();
     let worst = scored
         .iter()
         .rev()
-        .take(3)
+        .take(n_worst)
         .map(|(d, s)| indicator(d, s, lang))
         .collect();
     (best, worst)
+}
+
+/// The median total of the ranked units of `kind`, and how far `total` is from it.
+fn against_median(loaded: &LoadedRun, kind: &str, total: Option<f64>) -> Option<(f64, f64)> {
+    let totals = (loaded.result.scores.iter())
+        .filter(|s| s.kind == kind && s.ranked)
+        .filter_map(|s| s.total)
+        .collect();
+    let m = median(totals)?;
+    Some((m, total? - m))
 }
 
 fn trend_charts(
@@ -181,8 +215,8 @@ fn trend_charts(
         })
     };
     (
-        draw(charts::trend(&[total], (0.0, 100.0), &axis)),
-        draw(charts::trend(&components, (1.0, 10.0), &axis)),
+        draw(charts::trend(&[total], (0.0, 100.0), &axis, lang)),
+        draw(charts::trend(&components, (1.0, 10.0), &axis, lang)),
     )
 }
 
@@ -210,7 +244,7 @@ pub fn scorecard_view(
         })
         .collect();
     let axis = locale::text(lang, "chart-components-axis");
-    let components_chart = charts::bars(&bars, (0.0, 10.0), &axis).unwrap_or_default();
+    let components_chart = charts::bars(&bars, (0.0, 10.0), &axis, lang).unwrap_or_default();
     let list = indicators_of(loaded, unit);
     let (best, worst) = extremes(&list, lang);
     let blocks: Vec<Value> = loaded.catalog.components.iter().filter(|c| c.kind == def.kind).map(|c| json!({
@@ -225,6 +259,10 @@ pub fn scorecard_view(
         .filter(|s| s.kind == def.kind && s.ranked)
         .count();
     let group = score.group_index.and_then(|i| loaded.config.groups.get(i));
+    let vs_median = against_median(loaded, &def.kind, score.total).map(|(m, d)| {
+        let sign = if d > 0.0 { "+" } else { "" };
+        json!({"median": number(Some(m), lang, 2), "diff": format!("{sign}{}", number(Some(d), lang, 2))})
+    });
     Some(json!({
         "year": loaded.cycle.year, "code": unit, "name": unit_name(loaded, unit, lang),
         "kind": pick(lang, &kind.name_vi, &kind.name_en),
@@ -237,6 +275,7 @@ pub fn scorecard_view(
         "change": score.total_change.map(|c| format!("{}{}", if c > 0.0 { "+" } else { "" }, number(Some(c), lang, 2))),
         "change_note": super::change_note(score, lang),
         "sensitivity": score.rank.zip(score.rank_sensitivity_low.zip(score.rank_sensitivity_high)).map(|(rank, (low, high))| json!({"rank": rank, "low": low, "high": high})),
+        "vs_median": vs_median,
         "components": comps, "components_chart": components_chart,
         "blocks": blocks, "best": best, "worst": worst,
         "trend_total": trend_total, "trend_components": trend_components,

@@ -123,10 +123,49 @@ impl Draft {
             errors.push(err("comment", "error-comment-long"));
         }
         self.comments.insert(unit.to_string(), comment);
-        if errors.is_empty() {
+        // A blank block is not done: the business is asked whether to skip the unit, so a
+        // unit is never dropped from the evaluations without the business knowing.
+        if errors.is_empty() && !self.is_blank(unit) {
             self.done.insert(unit.to_string());
         }
         errors
+    }
+
+    /// Whether the unit's block holds no answer at all (not even "don't know") and no comment.
+    pub fn is_blank(&self, unit: &str) -> bool {
+        self.answers.get(unit).is_none_or(BTreeMap::is_empty)
+            && self.comments.get(unit).is_none_or(String::is_empty)
+    }
+
+    /// Takes `unit` off the business's list of units, with whatever its block held.
+    pub fn skip(&mut self, unit: &str) {
+        self.units.retain(|u| u != unit);
+        self.done.remove(unit);
+        self.answers.remove(unit);
+        self.comments.remove(unit);
+    }
+
+    /// Questions answered ("don't know" included) out of those asked: the profile's and the
+    /// blocks' of the chosen units.
+    pub fn progress(&self, catalog: &SeedCatalog) -> Progress {
+        let profile = catalog
+            .profile_questions
+            .iter()
+            .filter(|q| q.question_type == "single_choice")
+            .count();
+        let asked: usize = self.units.iter().map(|u| questions_of(catalog, u)).sum();
+        let answered: usize = self.answers.values().map(BTreeMap::len).sum();
+        Progress {
+            answered: (self.profile.len() + answered).min(profile + asked),
+            total: profile + asked,
+        }
+    }
+
+    /// The unit's answers that are not "don't know".
+    pub fn substantive_answers(&self, unit: &str) -> usize {
+        self.answers
+            .get(unit)
+            .map_or(0, |a| a.values().filter(|v| *v != DONT_KNOW).count())
     }
 
     /// The next unit whose block is not saved yet.
@@ -179,6 +218,41 @@ impl Draft {
     }
 }
 
+/// The number of questions in `unit`'s block.
+pub fn questions_of(catalog: &SeedCatalog, unit: &str) -> usize {
+    let Some(u) = catalog.units.iter().find(|u| u.code == unit) else {
+        return 0;
+    };
+    catalog
+        .indicators
+        .iter()
+        .filter(|i| i.kind == u.kind)
+        .count()
+}
+
+/// How far a questionnaire has come, in questions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub answered: usize,
+    pub total: usize,
+}
+
+/// About how long one question takes to read and answer on a phone.
+const SECONDS_PER_QUESTION: usize = 10;
+
+impl Progress {
+    /// Whole percent, rounded down: 100 only when every question has an answer.
+    pub fn percent(self) -> usize {
+        (self.answered * 100).checked_div(self.total).unwrap_or(0)
+    }
+
+    /// Minutes left at [`SECONDS_PER_QUESTION`], rounded up, so that a last question or two
+    /// still reads "about 1 minute" rather than "0".
+    pub fn minutes_left(self) -> usize {
+        (self.total.saturating_sub(self.answered) * SECONDS_PER_QUESTION).div_ceil(60)
+    }
+}
+
 /// A typed answer as a number, if valid for the question (a decimal comma is accepted on the
 /// web, where Vietnamese keyboards produce it).
 pub fn parse_answer(i: &IndicatorDef, typed: &str) -> Option<f64> {
@@ -190,5 +264,42 @@ fn error_key(i: &IndicatorDef) -> &'static str {
     match i.question_type.as_str() {
         "number" => "error-number",
         _ => "error-choice",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_reaches_100_only_when_every_question_is_answered() {
+        let p = |answered, total| Progress { answered, total };
+        assert_eq!(p(0, 0).percent(), 0);
+        assert_eq!(p(199, 200).percent(), 99);
+        assert_eq!(p(200, 200).percent(), 100);
+    }
+
+    #[test]
+    fn time_left_is_ten_seconds_a_question_in_whole_minutes_rounded_up() {
+        let p = |answered, total| Progress { answered, total };
+        assert_eq!(p(10, 10).minutes_left(), 0);
+        assert_eq!(p(9, 10).minutes_left(), 1);
+        assert_eq!(p(0, 42).minutes_left(), 7);
+        assert_eq!(p(0, 43).minutes_left(), 8);
+    }
+
+    #[test]
+    fn a_skipped_unit_leaves_the_list_with_its_answers() {
+        let mut d = Draft {
+            units: vec!["A".into(), "B".into()],
+            ..Draft::default()
+        };
+        assert!(d.is_blank("A"));
+        d.answers
+            .insert("A".into(), [("Q".into(), DONT_KNOW.into())].into());
+        assert!(!d.is_blank("A"), "don't know is an answer");
+        d.skip("A");
+        assert_eq!(d.units, ["B"]);
+        assert!(d.answers.is_empty());
     }
 }

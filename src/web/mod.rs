@@ -150,6 +150,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/survey/unit/{code}",
             web::post().to(questionnaire::save_block),
         )
+        .route(
+            "/survey/unit/{code}/skip",
+            get().to(questionnaire::skip_prompt),
+        )
+        .route(
+            "/survey/unit/{code}/skip",
+            web::post().to(questionnaire::skip),
+        )
         .route("/survey/review", get().to(questionnaire::review))
         .route("/survey/thanks", get().to(questionnaire::thanks))
         .route("/survey/submit", web::post().to(questionnaire::submit))

@@ -209,6 +209,9 @@ pub async fn save_block(
     }
     let errors = r.draft.apply_block(&r.catalog, &unit, &form);
     save_draft(&state, r.invitation.id, r.draft.clone()).await?;
+    if errors.is_empty() && r.draft.is_blank(&unit) {
+        return Ok(redirect(&format!("/survey/unit/{unit}/skip")));
+    }
     if errors.is_empty() {
         return Ok(redirect(&next_page(&r.draft)));
     }
@@ -226,6 +229,47 @@ pub async fn save_block(
         "survey_unit",
         data,
     )?)
+}
+
+/// "You answered nothing about this unit — skip it?", after a blank block was saved.
+#[tracing::instrument(skip_all)]
+pub async fn skip_prompt(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    unit: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let r = respondent_or_page!(state, req);
+    if !r.draft.units.contains(&unit) {
+        return Ok(redirect("/survey/profile"));
+    }
+    let data = views::skip_prompt(&r.catalog, &r.draft, &unit, super::i18n::lang_of(&req));
+    Ok(render::page(
+        &state,
+        &req,
+        StatusCode::OK,
+        "survey_skip",
+        data,
+    )?)
+}
+
+/// The business confirmed: the unit leaves its list, and the questionnaire goes on.
+#[tracing::instrument(skip_all)]
+pub async fn skip(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    unit: web::Path<String>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, PageError> {
+    if !csrf::verify(&req, csrf_field(&form)) {
+        return forbidden(&state, &req);
+    }
+    let mut r = respondent_or_page!(state, req);
+    r.draft.skip(&unit);
+    save_draft(&state, r.invitation.id, r.draft.clone()).await?;
+    if r.draft.units.is_empty() {
+        return Ok(redirect("/survey/profile"));
+    }
+    Ok(redirect(&next_page(&r.draft)))
 }
 
 #[tracing::instrument(skip_all)]

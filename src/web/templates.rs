@@ -32,6 +32,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/survey_unit.hbs"),
     ),
     (
+        "survey_skip",
+        include_str!("../../templates/survey_skip.hbs"),
+    ),
+    (
+        "survey_orientation",
+        include_str!("../../templates/survey_orientation.hbs"),
+    ),
+    (
         "survey_review",
         include_str!("../../templates/survey_review.hbs"),
     ),

@@ -286,7 +286,7 @@ fn check_workbook(b: &mut Browser) {
             "{sheet}: no cell is a formula"
         );
     }
-    let sheet = book.worksheet_range("departments").expect("sheet");
+    let sheet = book.worksheet_range("Sở, ban, ngành").expect("sheet");
     let texts: Vec<String> = sheet
         .used_cells()
         .filter_map(|(_, _, c)| match c {

@@ -288,6 +288,23 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
             && card.contains("Ba điểm mạnh nhất")
             && card.contains("Ba điểm yếu nhất")
     );
+    assert!(
+        card.contains("(càng cao càng tốt)") && card.contains("(càng thấp càng tốt)"),
+        "every indicator says which way is better"
+    );
+    assert!(
+        card.contains("Trung vị điểm tổng hợp của Sở, ban, ngành")
+            || card.contains("Trung vị điểm tổng hợp của UBND xã, phường"),
+        "the unit against its kind's median"
+    );
+    for unit in ["lần", "ngày", "giờ"] {
+        for d in 0..10 {
+            assert!(
+                !card.contains(&format!("{d},0 {unit}")),
+                "a whole count reads without ',0'"
+            );
+        }
+    }
     let total = ddci::results::vi_number(ranked.total.expect("total"), 2);
     assert!(
         card.contains(&format!("<span class=\"big\">{total}</span>")),
@@ -372,16 +389,57 @@ fn the_workbook_has_the_four_sheets_and_the_stored_numbers() {
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
     assert_eq!(
         book.sheet_names(),
-        ["departments", "communes", "indicators", "method"]
+        [
+            "Sở, ban, ngành",
+            "UBND xã, phường",
+            "Chỉ tiêu",
+            "Phương pháp"
+        ],
+        "sheets named in Vietnamese"
     );
-    let sheet = book.worksheet_range("departments").expect("sheet");
+    let sheet = book.worksheet_range("Sở, ban, ngành").expect("sheet");
+    let header = |row: usize| -> Vec<String> {
+        sheet
+            .rows()
+            .nth(row)
+            .expect("header")
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    assert_eq!(
+        header(0)[..5],
+        [
+            "Hạng",
+            "Mã đơn vị",
+            "Tên đơn vị",
+            "Tên tiếng Anh",
+            "Điểm tổng hợp (thang 100)"
+        ],
+        "the first header row is Vietnamese"
+    );
+    assert_eq!(header(1)[..2], ["Rank", "Unit code"], "then English");
+    assert_eq!(
+        header(0)[13],
+        "Thay đổi có ý nghĩa",
+        "change with its interval"
+    );
+    assert_eq!(
+        header(0)[16],
+        "Tính minh bạch và tiếp cận thông tin",
+        "components by name"
+    );
+    assert!(
+        header(1)[16].ends_with("(DEPC_TRANSPARENCY)"),
+        "beside their code"
+    );
     let pool = db.pool();
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
     let loaded = ddci::results::load(&mut conn, cycle)
         .expect("load")
         .expect("run");
-    let rows: Vec<_> = sheet.rows().skip(1).collect();
+    let rows: Vec<_> = sheet.rows().skip(2).collect();
     assert_eq!(
         rows.len(),
         loaded
@@ -405,10 +463,16 @@ fn the_workbook_has_the_four_sheets_and_the_stored_numbers() {
             other => panic!("{other:?}"),
         };
         assert_eq!(total, stored.total, "{code}");
+        let sensitivity = match &row[14] {
+            Data::Float(x) => Some(*x as u32),
+            Data::Empty => None,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(sensitivity, stored.rank_sensitivity_low, "{code}");
     }
-    let indicators = book.worksheet_range("indicators").expect("sheet");
+    let indicators = book.worksheet_range("Chỉ tiêu").expect("sheet");
     assert_eq!(
-        indicators.rows().count() - 1,
+        indicators.rows().count() - 2,
         loaded.result.indicator_scores.len()
     );
 }
@@ -464,12 +528,12 @@ fn formulas_in_catalog_names_stay_text_in_the_workbook() {
     let server = TestServer::start(db.pool());
     let (_, _, _, bytes) = Browser::new(&server).download("/results/2024/ket-qua.xlsx");
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
-    let formulas = book.worksheet_formula("departments").expect("formulas");
+    let formulas = book.worksheet_formula("Sở, ban, ngành").expect("formulas");
     assert!(
         formulas.used_cells().all(|(_, _, f)| f.is_empty()),
         "no cell is a formula"
     );
-    let sheet = book.worksheet_range("departments").expect("sheet");
+    let sheet = book.worksheet_range("Sở, ban, ngành").expect("sheet");
     let cell = sheet.rows().find(|r| r[1] == "DEP_CUC_THUE").expect("row")[2].clone();
     assert_eq!(
         cell,

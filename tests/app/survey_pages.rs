@@ -411,3 +411,94 @@ fn pages_send_the_security_headers_and_session_cookies_are_http_only() {
         "{session}"
     );
 }
+
+#[test]
+fn an_untouched_block_asks_before_the_unit_is_skipped_and_every_page_shows_progress() {
+    let db = TestDb::new();
+    let codes = cycle_with_codes(&db, 1);
+    let server = TestServer::start(db.pool());
+    let mut phone = Browser::new(&server);
+    phone.post("/survey", &[("code", &codes[0])]);
+    let (_, _, html) = phone.get("/survey/profile");
+    assert!(html.contains("Đã trả lời 0% số câu hỏi"), "{html}");
+    phone.post(
+        "/survey/profile",
+        &[
+            ("profile.PROFILE_SIZE", "lt10"),
+            ("unit", "DEP_THUE_TINH"),
+            ("unit", "COM_HUU_LUNG"),
+        ],
+    );
+
+    let (status, _, html) = phone.get("/survey/unit/DEP_THUE_TINH");
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("% số câu hỏi"),
+        "progress in questions: {html}"
+    );
+    assert!(
+        html.contains("còn khoảng") && html.contains("phút"),
+        "time left"
+    );
+    assert!(
+        html.contains("tiếp tục sau bằng chính mã mời này"),
+        "saved note"
+    );
+    assert!(
+        html.contains("class=\"back\" href=\"/survey/profile\""),
+        "back to the profile from the first block"
+    );
+    assert!(
+        html.contains("<label for=\"DEP_TC01\">Số ngày</label>"),
+        "{html}"
+    );
+    assert!(html.contains("Bình thường"), "the Likert midpoint");
+
+    let (status, location, _) = phone.post("/survey/unit/DEP_THUE_TINH", &[("comment", "")]);
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/survey/unit/DEP_THUE_TINH/skip"),
+        "a blank block is not counted as done"
+    );
+    let (status, _, html) = phone.get("/survey/unit/DEP_THUE_TINH/skip");
+    assert_eq!(status, 200);
+    assert!(html.contains("Bạn chưa trả lời câu nào về đơn vị này — bỏ qua đơn vị này?"));
+    assert!(
+        html.contains("href=\"/survey/unit/DEP_THUE_TINH\""),
+        "answer it"
+    );
+    assert!(
+        html.contains("action=\"/survey/unit/DEP_THUE_TINH/skip\""),
+        "skip it"
+    );
+    let (_, _, html) = phone.get("/survey/unit/DEP_THUE_TINH/skip?lang=en");
+    assert!(html.contains("You have not answered any question about this unit — skip this unit?"));
+    phone.get("/survey/profile?lang=vi");
+    assert_eq!(
+        phone.post_without_token("/survey/unit/DEP_THUE_TINH/skip", &[]),
+        403
+    );
+    let (_, _, html) = phone.get("/survey/review");
+    assert!(
+        html.contains("Khối này chưa được trả lời"),
+        "still listed, not done"
+    );
+
+    let (status, location, _) = phone.post("/survey/unit/DEP_THUE_TINH/skip", &[]);
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/survey/unit/COM_HUU_LUNG")
+    );
+    let (status, location, _) = phone.post("/survey/unit/COM_HUU_LUNG", &[("a.COM_TR01", "4")]);
+    assert_eq!((status, location.as_str()), (303, "/survey/review"));
+    let (_, _, html) = phone.get("/survey/review");
+    assert!(
+        !html.contains("/survey/unit/DEP_THUE_TINH\""),
+        "the skipped unit left the list"
+    );
+    assert!(
+        html.contains("class=\"warning few-answers\"") && html.contains("mới có 1/"),
+        "a block with few answers is flagged: {html}"
+    );
+    assert!(html.contains("action=\"/survey/submit\""));
+}

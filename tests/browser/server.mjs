@@ -49,3 +49,28 @@ export async function seriousViolations(page) {
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
 }
+
+/** A newcomer's first run: `ddci serve` in the fresh folder `dir` with the defaults (the demo
+ * on, SQLite under data/), on a port the system picks. Resolves once the console printed the
+ * demo's invitation codes, with the server's address and those codes. */
+export async function startDemo(dir) {
+  const env = { ...process.env, RUST_LOG: "warn" };
+  delete env.DATABASE_URL;
+  delete env.DDCI_DEMO;
+  const server = spawn(BIN, ["serve", "--bind", "127.0.0.1:0"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  const printed = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo did not start:\n${err}\n${out}`)), 60000);
+    // The address comes on stderr, the welcome on stdout: wait for both.
+    const ready = () => {
+      if (out.includes("ddci admin create") && /ddci serves/.test(err)) { clearTimeout(timer); resolve(out); }
+    };
+    server.stderr.on("data", (chunk) => { err += chunk; ready(); });
+    server.stdout.on("data", (chunk) => { out += chunk; ready(); });
+    server.on("exit", (code) => { clearTimeout(timer); reject(new Error(`ddci serve exited (${code}):\n${err}`)); });
+  });
+  const base = err.match(/ddci serves (http:\/\/\S+)/)[1];
+  const codes = [...printed.matchAll(/\/survey\?code=(\S+)/g)].map((m) => m[1]);
+  return { server, base, codes, printed };
+}

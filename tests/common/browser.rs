@@ -4,7 +4,8 @@ use super::TestServer;
 
 /// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
 pub struct Browser<'a> {
-    server: &'a TestServer,
+    base: String,
+    _server: std::marker::PhantomData<&'a TestServer>,
     agent: ureq::Agent,
     pub cookies: std::collections::BTreeMap<String, String>,
     /// The raw Set-Cookie headers of the last answer (to check their attributes).
@@ -13,13 +14,23 @@ pub struct Browser<'a> {
 
 impl<'a> Browser<'a> {
     pub fn new(server: &'a TestServer) -> Browser<'a> {
+        Browser::at(&server.base)
+    }
+
+    /// A browser of the server at `base` (e.g. a `ddci serve` child process).
+    pub fn at(base: &str) -> Browser<'a> {
         let agent = ureq::AgentBuilder::new().redirects(0).build();
         Browser {
-            server,
+            base: base.to_string(),
+            _server: std::marker::PhantomData,
             agent,
             cookies: Default::default(),
             set_cookies: Vec::new(),
         }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
     }
 
     pub fn cookie_header(&self) -> String {
@@ -66,7 +77,7 @@ impl<'a> Browser<'a> {
     pub fn get(&mut self, path: &str) -> (u16, String, String) {
         let result = self
             .agent
-            .get(&self.server.url(path))
+            .get(&self.url(path))
             .set("cookie", &self.cookie_header())
             .call();
         self.finish(result)
@@ -81,7 +92,7 @@ impl<'a> Browser<'a> {
         all.push(("csrf_token", &token));
         let result = self
             .agent
-            .post(&self.server.url(path))
+            .post(&self.url(path))
             .set("cookie", &self.cookie_header())
             .send_form(&all);
         self.finish(result)
@@ -91,7 +102,7 @@ impl<'a> Browser<'a> {
     pub fn download(&mut self, path: &str) -> (u16, String, String, Vec<u8>) {
         let result = self
             .agent
-            .get(&self.server.url(path))
+            .get(&self.url(path))
             .set("cookie", &self.cookie_header())
             .call();
         let response = match result {
@@ -121,7 +132,7 @@ impl<'a> Browser<'a> {
         all.push(("csrf_token", &token));
         let result = self
             .agent
-            .post(&self.server.url(path))
+            .post(&self.url(path))
             .set("cookie", &self.cookie_header())
             .send_form(&all);
         let response = match result {
@@ -146,7 +157,7 @@ impl<'a> Browser<'a> {
     pub fn post_without_token(&mut self, path: &str, fields: &[(&str, &str)]) -> u16 {
         let result = self
             .agent
-            .post(&self.server.url(path))
+            .post(&self.url(path))
             .set("cookie", &self.cookie_header())
             .send_form(fields);
         self.finish(result).0

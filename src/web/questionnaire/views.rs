@@ -3,7 +3,7 @@
 
 use super::{field_error, pick};
 use crate::catalog::{IndicatorDef, Scale, SeedCatalog};
-use crate::survey::draft::{Draft, DONT_KNOW};
+use crate::survey::draft::{questions_of, Draft, DONT_KNOW};
 use crate::survey::submission::FieldError;
 use serde_json::{json, Value};
 
@@ -45,11 +45,41 @@ pub fn profile(catalog: &SeedCatalog, draft: &Draft, lang: &str, errors: &[Field
             json!({"code": kind.code, "many": k == 0, "units": units, "name": pick(lang, &kind.name_vi, &kind.name_en), "commune": kind.code == "commune"})
         })
         .collect();
-    json!({"questions": questions, "kinds": kinds, "units_error_key": field_error(errors, "unit"), "has_errors": !errors.is_empty(), "progress": progress(draft)})
+    json!({"questions": questions, "kinds": kinds, "units_error_key": field_error(errors, "unit"), "has_errors": !errors.is_empty(), "orientation": orientation(catalog, draft, "/survey")})
 }
 
-fn progress(draft: &Draft) -> Value {
-    json!({"done": draft.done.len(), "total": draft.units.len()})
+/// What every questionnaire page says at its top: how far the business has come, about how
+/// long is left, that answers are kept, and where "back" goes (`back`).
+pub fn orientation(catalog: &SeedCatalog, draft: &Draft, back: &str) -> Value {
+    let p = draft.progress(catalog);
+    json!({
+        "percent": p.percent(),
+        "answered": p.answered,
+        "total": p.total,
+        "minutes": p.minutes_left(),
+        "back": back,
+    })
+}
+
+/// The page before `unit`'s block: the previous unit's block, or the profile for the first.
+fn before_block(draft: &Draft, unit: &str) -> String {
+    let at = draft.units.iter().position(|u| u == unit);
+    match at.and_then(|i| i.checked_sub(1)) {
+        Some(i) => format!("/survey/unit/{}", draft.units[i]),
+        None => "/survey/profile".to_string(),
+    }
+}
+
+/// The confirmation asked when a unit's block was saved without any answer.
+pub fn skip_prompt(catalog: &SeedCatalog, draft: &Draft, unit: &str, lang: &str) -> Value {
+    let name = catalog
+        .units
+        .iter()
+        .find(|u| u.code == unit)
+        .map(|u| pick(lang, &u.name_vi, &u.name_en).clone())
+        .unwrap_or_default();
+    let back = format!("/survey/unit/{unit}");
+    json!({"unit_code": unit, "unit_name": name, "orientation": orientation(catalog, draft, &back)})
 }
 
 pub fn block(
@@ -88,7 +118,7 @@ pub fn block(
         "comment": draft.comments.get(unit).cloned().unwrap_or_default(),
         "comment_error_key": field_error(errors, "comment"),
         "has_errors": !errors.is_empty(),
-        "progress": progress(draft),
+        "orientation": orientation(catalog, draft, &before_block(draft, unit)),
     })
 }
 
@@ -159,16 +189,27 @@ pub fn review(catalog: &SeedCatalog, draft: &Draft, lang: &str) -> Value {
                     json!({"text": pick(lang, &i.text_vi, &i.text_en), "answer": answer_view(i, typed, lang)})
                 })
                 .collect();
+            let (answered, asked) = (draft.substantive_answers(code), questions_of(catalog, code));
             Some(json!({
                 "code": u.code,
                 "name": pick(lang, &u.name_vi, &u.name_en),
                 "done": draft.done.contains(code),
+                // Fewer than half the questions answered: worth a second look before sending.
+                "few": answered * 2 < asked,
+                "answered": answered,
+                "asked": asked,
                 "rows": rows,
                 "comment": draft.comments.get(code).cloned().unwrap_or_default(),
             }))
         })
         .collect();
-    json!({"blocks": blocks, "ready": draft.next_unit().is_none(), "progress": progress(draft)})
+    let back = draft
+        .units
+        .last()
+        .map_or("/survey/profile".to_string(), |u| {
+            format!("/survey/unit/{u}")
+        });
+    json!({"blocks": blocks, "ready": draft.next_unit().is_none(), "orientation": orientation(catalog, draft, &back)})
 }
 
 /// How a stored answer reads on the review page: a message key or a number with its unit.
