@@ -313,3 +313,4 @@ time-left = { $minutes ->
 direction-higher-better = higher is better
 direction-lower-better = lower is better
 scorecard-vs-median = Median total of { $kind }: { $median } points; this unit: { $diff } points against the median.
+scorecard-sensitivity-stable = Rank { $rank } holds if the component weights change by ±50%

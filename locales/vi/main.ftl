@@ -312,3 +312,4 @@ time-left = { $minutes ->
 direction-higher-better = càng cao càng tốt
 direction-lower-better = càng thấp càng tốt
 scorecard-vs-median = Trung vị điểm tổng hợp của { $kind }: { $median } điểm; đơn vị này: { $diff } điểm so với trung vị.
+scorecard-sensitivity-stable = Hạng { $rank } vẫn giữ nguyên nếu trọng số các chỉ số thành phần thay đổi ±50%

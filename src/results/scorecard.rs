@@ -274,7 +274,7 @@ pub fn scorecard_view(
         "group": group.map(|g| pick(lang, &g.label_vi, &g.label_en)),
         "change": score.total_change.map(|c| format!("{}{}", if c > 0.0 { "+" } else { "" }, number(Some(c), lang, 2))),
         "change_note": super::change_note(score, lang),
-        "sensitivity": score.rank.zip(score.rank_sensitivity_low.zip(score.rank_sensitivity_high)).map(|(rank, (low, high))| json!({"rank": rank, "low": low, "high": high})),
+        "sensitivity": score.rank.zip(score.rank_sensitivity_low.zip(score.rank_sensitivity_high)).map(|(rank, (low, high))| json!({"rank": rank, "low": low, "high": high, "stable": low == high})),
         "vs_median": vs_median,
         "components": comps, "components_chart": components_chart,
         "blocks": blocks, "best": best, "worst": worst,

@@ -75,10 +75,14 @@ pub fn page_view(
                 .filter(|c| c.kind == k.code)
                 .map(|c| {
                     let w = weights.get(&c.code).copied().unwrap_or(c.weight);
+                    // From 0 to twice the published weight (or to the weight tried, if above),
+                    // in twentieths of the published weight.
+                    let base = if c.weight > 0.0 { c.weight } else { 1.0 };
                     json!({
                         "code": c.code, "name": pick(lang, &c.name_vi, &c.name_en),
                         "value": w, "shown": number(Some(w), lang, 1),
                         "published": number(Some(c.weight), lang, 1),
+                        "max": (2.0 * base).max(w), "step": base / 20.0,
                     })
                 })
                 .collect();
