@@ -49,12 +49,18 @@ pub enum PackageError {
     /// With an empty key anyone could recompute the pseudonyms and join a business's evaluations.
     #[error("the installation secret for evaluation pseudonyms is empty; refusing to export")]
     EmptySecret,
+    /// Weights are published unblanked, so a rare weight would name its businesses (§7).
+    #[error("refusing to export: the response weight {weight} is held by only {businesses} business(es) of the package, which would single them out; use stratum weights shared by at least 5 businesses each (METHODOLOGY.md §7)")]
+    WeightSinglesOut { weight: f64, businesses: usize },
 }
 
 /// Every file of the package, `datapackage.json` first, as (name, bytes).
 pub fn files(input: &PackageInput) -> Result<Vec<(String, Vec<u8>)>, PackageError> {
     if input.secret.is_empty() {
         return Err(PackageError::EmptySecret);
+    }
+    if let Some((weight, businesses)) = super::microdata::singled_out_weight(input) {
+        return Err(PackageError::WeightSinglesOut { weight, businesses });
     }
     let tables = [
         units(input),

@@ -144,3 +144,26 @@ fn an_empty_secret_is_refused() {
     };
     assert!(matches!(files(&input), Err(PackageError::EmptySecret)));
 }
+
+#[test]
+fn a_weight_that_singles_out_fewer_than_five_businesses_is_refused() {
+    let mut f = fixture();
+    // Four businesses weigh 2; the other five keep 1.5.
+    for r in f.responses.iter_mut().filter(|r| r.id <= 4) {
+        r.weight = 2.0;
+    }
+    let err = files(&f.input()).expect_err("refused");
+    let message = err.to_string();
+    assert!(
+        message.contains("weight 2") && message.contains("only 4 business"),
+        "{message}"
+    );
+    assert!(message.contains("stratum weights"), "{message}");
+    // A fifth business with that weight makes it a stratum, and a tenth business keeps five at
+    // 1.5: exported.
+    if let Some(r) = f.responses.iter_mut().find(|r| r.id == 5) {
+        r.weight = 2.0;
+    }
+    f.responses.push(stored(10));
+    assert!(files(&f.input()).is_ok());
+}

@@ -9,9 +9,11 @@ use super::tables::CsvFile;
 use crate::sheet::safe_text;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Rarer profile values than this are blanked in the public package.
+/// A published profile value, and a published combination of values on a row, is shared by at
+/// least this many businesses (distinct responses) of the package (METHODOLOGY.md §7). The
+/// name is historical: it counts businesses, not rows.
 pub const MIN_PROFILE_ROWS: usize = 5;
 
 /// The pseudonym of one evaluation: HMAC-SHA256 keyed with the installation secret over the
@@ -64,7 +66,8 @@ pub fn responses(input: &PackageInput) -> CsvFile {
     let evals = evaluations(input);
     let codes: Vec<&str> = questions.iter().map(|q| q.code.as_str()).collect();
     let mut values: Vec<Vec<String>> = evals.iter().map(|(_, r, _)| profile(r, &codes)).collect();
-    coarsen(&mut values, codes.len());
+    let businesses: Vec<i64> = evals.iter().map(|(_, r, _)| r.id).collect();
+    coarsen(&mut values, &businesses);
     for ((id, r, _), profile) in evals.iter().zip(values) {
         let mut row = vec![id.clone(), number(r.weight)];
         row.extend(profile.iter().map(|v| safe_text(v)));
@@ -87,20 +90,90 @@ fn profile(r: &StoredResponse, codes: &[&str]) -> Vec<String> {
         .collect()
 }
 
-/// Blanks every profile value that fewer than `MIN_PROFILE_ROWS` rows share, column by column.
-/// One pass suffices: blanking a value in one column changes no count in another.
-fn coarsen(rows: &mut [Vec<String>], columns: usize) {
-    for c in 0..columns {
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        for r in rows.iter() {
-            *counts.entry(r[c].clone()).or_default() += 1;
+/// §7's coarsening, counted on businesses. In rounds: every row whose combination of values
+/// (blanks included) is shared by fewer than `MIN_PROFILE_ROWS` businesses blanks its non-blank
+/// value shared by the fewest businesses (ties: the earlier column), all against the same
+/// counts; then everything is counted again, until no row changes. Rounds make the result
+/// independent of the order of rows. A row whose combination is shared widely enough is never
+/// touched, so a combination never loses a business once it has enough; every published value
+/// is then shared by at least as many businesses as a combination that holds it.
+/// `business[k]` is row k's response.
+fn coarsen(rows: &mut [Vec<String>], business: &[i64]) {
+    loop {
+        let counts = Counts::of(rows, business);
+        let blank: Vec<Option<usize>> = (rows.iter())
+            .map(|row| {
+                if counts.combination(row) >= MIN_PROFILE_ROWS {
+                    return None;
+                }
+                (0..row.len())
+                    .filter(|&c| !row[c].is_empty())
+                    .min_by_key(|&c| (counts.value(c, &row[c]), c))
+            })
+            .collect();
+        if blank.iter().all(Option::is_none) {
+            return;
         }
-        for r in rows.iter_mut() {
-            if counts.get(&r[c]).copied().unwrap_or(0) < MIN_PROFILE_ROWS {
-                r[c].clear();
+        for (row, c) in rows.iter_mut().zip(blank) {
+            if let Some(c) = c {
+                row[c].clear();
             }
         }
     }
+}
+
+/// The businesses holding each combination and each (column, value).
+struct Counts<'a> {
+    combinations: HashMap<&'a [String], HashSet<i64>>,
+    values: HashMap<(usize, &'a str), HashSet<i64>>,
+}
+
+impl<'a> Counts<'a> {
+    fn of(rows: &'a [Vec<String>], business: &[i64]) -> Counts<'a> {
+        let mut counts = Counts {
+            combinations: HashMap::new(),
+            values: HashMap::new(),
+        };
+        for (row, &b) in rows.iter().zip(business) {
+            counts
+                .combinations
+                .entry(row.as_slice())
+                .or_default()
+                .insert(b);
+            for (c, v) in row.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+                counts.values.entry((c, v.as_str())).or_default().insert(b);
+            }
+        }
+        counts
+    }
+
+    fn combination(&self, row: &[String]) -> usize {
+        self.combinations.get(row).map_or(0, HashSet::len)
+    }
+
+    fn value(&self, c: usize, v: &str) -> usize {
+        self.values.get(&(c, v)).map_or(0, HashSet::len)
+    }
+}
+
+/// Weights are never blanked (they are needed to reproduce every number), so a weight value
+/// that fewer than `MIN_PROFILE_ROWS` businesses of the package share would single them out:
+/// such an export is refused. When every business has the same weight, the weights tell
+/// nothing and any package size is fine. Returns the offending weight and its businesses.
+pub fn singled_out_weight(input: &PackageInput) -> Option<(f64, usize)> {
+    let mut by_weight: BTreeMap<u64, std::collections::BTreeSet<i64>> = BTreeMap::new();
+    for (_, r, _) in evaluations(input) {
+        by_weight
+            .entry(r.weight.to_bits())
+            .or_default()
+            .insert(r.id);
+    }
+    if by_weight.len() < 2 {
+        return None;
+    }
+    (by_weight.iter())
+        .find(|(_, b)| b.len() < MIN_PROFILE_ROWS)
+        .map(|(w, b)| (f64::from_bits(*w), b.len()))
 }
 
 /// `answers.csv`, ordered by (response_id, unit_code, indicator_code).
@@ -148,12 +221,66 @@ mod tests {
         assert_eq!(pseudonym(b"k", 42, "DEP_KHDT"), full[..20]);
     }
 
+    fn row(values: &[&str]) -> Vec<String> {
+        values.iter().map(ToString::to_string).collect()
+    }
+
     #[test]
-    fn profile_values_shared_by_fewer_than_five_rows_are_blanked() {
+    fn values_are_counted_on_businesses_not_rows() {
+        // One business rating six units has six rows of a profile nobody else has.
+        let mut rows: Vec<Vec<String>> = (0..6).map(|_| row(&["fdi", "200+"])).collect();
+        let mut business = vec![1; 6];
+        for b in 2..7 {
+            rows.push(row(&["private", "lt10"]));
+            business.push(b);
+        }
+        coarsen(&mut rows, &business);
+        assert!(rows[..6].iter().all(|r| r == &row(&["", ""])), "{rows:?}");
+        assert!(rows[6..].iter().all(|r| r == &row(&["private", "lt10"])));
+    }
+
+    #[test]
+    fn a_rare_combination_of_common_values_loses_its_rarest_value() {
+        // 6 businesses trade/small, 6 agri/large, 1 trade/large: each value is common, the
+        // combination trade/large is not. "large" (7 businesses) is rarer than "trade" (7)?
+        // Both 7: the tie goes to the earlier column, so "trade" is blanked, leaving
+        // (blank, large), which only business 13 holds; then "large" goes too.
+        let mut rows = Vec::new();
+        let mut business = Vec::new();
+        for b in 0..6 {
+            rows.push(row(&["trade", "small"]));
+            business.push(b);
+            rows.push(row(&["agri", "large"]));
+            business.push(100 + b);
+        }
+        rows.push(row(&["trade", "large"]));
+        business.push(13);
+        coarsen(&mut rows, &business);
+        assert_eq!(rows[12], row(&["", ""]));
+        assert_eq!(rows.iter().filter(|r| r[0] == "trade").count(), 6);
+    }
+
+    #[test]
+    fn the_value_shared_by_the_fewest_businesses_goes_first() {
+        // Five businesses: sector common to all five, size shared by two, so the row keeps
+        // its sector and loses its size.
+        let mut rows = vec![
+            row(&["trade", "lt10"]),
+            row(&["trade", "lt10"]),
+            row(&["trade", "10-49"]),
+            row(&["trade", "10-49"]),
+            row(&["trade", "10-49"]),
+        ];
+        coarsen(&mut rows, &[1, 2, 3, 4, 5]);
+        assert!(rows.iter().all(|r| r == &row(&["trade", ""])), "{rows:?}");
+    }
+
+    #[test]
+    fn profile_values_shared_by_fewer_than_five_businesses_are_blanked() {
         let mut rows: Vec<Vec<String>> = (0..9)
             .map(|i| vec![if i < 5 { "trade" } else { "agri" }.to_string()])
             .collect();
-        coarsen(&mut rows, 1);
+        coarsen(&mut rows, &(0..9).collect::<Vec<i64>>());
         assert_eq!(rows.iter().filter(|r| r[0] == "trade").count(), 5);
         assert!(
             rows[5..].iter().all(|r| r[0].is_empty()),

@@ -8,6 +8,7 @@ mod admin_pages;
 mod analysis;
 mod catalog_eras;
 mod crash;
+mod disclosure;
 mod first_run;
 mod foundation;
 mod group_commit;
