@@ -30,6 +30,10 @@ pub struct Settings {
     pub group_commit: Option<bool>,
     /// `DDCI_ADMIN_PASSWORD`: the password of `ddci admin create`, for scripts.
     pub admin_password: Option<String>,
+    /// `DDCI_SECRET_FILE`: the installation's key file (session and pseudonym keys), created
+    /// with mode 0600 on first use; default beside the SQLite file (`data/ddci.key` for
+    /// `data/ddci.sqlite3`), or `data/ddci.key` with PostgreSQL.
+    pub secret_file: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +75,10 @@ impl Settings {
                 _ => None,
             },
             admin_password: std::env::var("DDCI_ADMIN_PASSWORD").ok(),
+            secret_file: match std::env::var("DDCI_SECRET_FILE") {
+                Ok(path) => PathBuf::from(path),
+                Err(_) => default_secret_file(&database_url()?),
+            },
         })
     }
 
@@ -78,6 +86,7 @@ impl Settings {
     /// is the default, whatever the environment holds.
     pub fn defaults_for(database: DatabaseUrl) -> Settings {
         Settings {
+            secret_file: default_secret_file(&database),
             database,
             bind: "127.0.0.1:0".into(),
             pool_size: 8,
@@ -87,6 +96,15 @@ impl Settings {
             group_commit: None,
             admin_password: None,
         }
+    }
+}
+
+/// The key file beside the SQLite file (same name, extension `key`), or `data/ddci.key`.
+pub fn default_secret_file(database: &DatabaseUrl) -> PathBuf {
+    match database {
+        DatabaseUrl::Sqlite(path) => path.with_extension("key"),
+        #[allow(unreachable_patterns)]
+        _ => PathBuf::from("data/ddci.key"),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod package;
 pub mod responses;
 pub mod results;
 pub mod scoring;
+pub mod secrets;
 pub mod sheet;
 pub mod startup;
 pub mod survey;

@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 mod admin;
+mod backup;
 mod invite;
 mod loadtest;
 mod package;
@@ -89,6 +90,19 @@ pub enum Command {
         cycle: i32,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Write a consistent copy of the database and the installation's key file to a new zip
+    /// file (SQLite; with PostgreSQL use pg_dump and copy the key file).
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup made by `ddci backup` to DATABASE_URL and DDCI_SECRET_FILE (stop the
+    /// service first). Refuses to replace an existing database unless --force.
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        force: bool,
     },
     /// Score a cycle's stored responses (METHODOLOGY.md) and store the run with its parameters;
     /// prints a short ranking. A published cycle cannot be scored again.
@@ -209,7 +223,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             responses,
             answers,
         } => package::import(&connect(&settings)?, cycle, &responses, &answers),
-        Command::Export { cycle, out } => package::export(&connect(&settings)?, cycle, &out),
+        Command::Backup { out } => backup::backup(&settings, &out),
+        Command::Restore { file, force } => backup::restore(&settings, &file, force),
+        Command::Export { cycle, out } => {
+            package::export(&connect(&settings)?, &settings, cycle, &out)
+        }
         Command::Invite {
             cycle,
             count,

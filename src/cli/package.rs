@@ -1,6 +1,7 @@
 //! `import` (paper responses) and `export` (the data package of METHODOLOGY.md §7).
 
 use crate::catalog::CsvError;
+use crate::config::Settings;
 use crate::db::{self, Pool};
 use crate::package;
 use anyhow::Context;
@@ -52,13 +53,14 @@ pub fn import(pool: &Pool, year: i32, responses: &Path, answers: &Path) -> anyho
 }
 
 /// `ddci export`: the package of the cycle's published run, or else of its latest run.
-pub fn export(pool: &Pool, year: i32, out: &Path) -> anyhow::Result<()> {
+pub fn export(pool: &Pool, settings: &Settings, year: i32, out: &Path) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
+    let secrets = crate::secrets::open(&settings.secret_file, &mut conn)?;
     let cycle = db::cycles::get(&mut conn, year)?;
     let loaded = crate::results::load(&mut conn, cycle)?.with_context(|| {
         format!("cycle {year} has no scoring run; run `ddci score --cycle {year}` first")
     })?;
-    let files = crate::results::package_files(&mut conn, &loaded)?;
+    let files = crate::results::package_files(&mut conn, &loaded, &secrets.pseudonym)?;
     let is_zip = out
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"));

@@ -1,20 +1,10 @@
-//! What the data package needs from storage: the installation secret behind the pseudonyms,
-//! the stored responses with their profile and scored answers, and the keys already used.
+//! What the data package needs from storage: the stored responses with their profile and scored answers, and the keys already used.
 
 use super::schema::*;
 use super::{Conn, DbError};
 use crate::package::StoredResponse;
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
-
-const SECRET_KEY: &str = "package_secret";
-
-/// The installation's secret for evaluation pseudonyms, created on first use. It never leaves
-/// the database, so nobody can recompute which pseudonyms belong to one response.
-pub fn secret(conn: &mut Conn) -> Result<Vec<u8>, DbError> {
-    let stored = super::settings::get_or_init(conn, SECRET_KEY, &super::settings::random_hex(32))?;
-    Ok(hex::decode(stored).unwrap_or_default())
-}
 
 /// Every response of the cycle with its profile and non-missing scored answers.
 pub fn stored_responses(conn: &mut Conn, cycle_id: i64) -> Result<Vec<StoredResponse>, DbError> {

@@ -10,6 +10,16 @@ pub fn get_or_init(conn: &mut Conn, key: &str, fresh: &str) -> Result<String, Db
     Ok(queries::get_or_insert(conn, key, fresh)?)
 }
 
+/// The value of `key`, if set.
+pub fn get(conn: &mut Conn, key: &str) -> Result<Option<String>, DbError> {
+    Ok(queries::get(conn, key)?)
+}
+
+/// Removes `key` (nothing happens if it is not set).
+pub fn delete(conn: &mut Conn, key: &str) -> Result<(), DbError> {
+    Ok(queries::delete(conn, key)?)
+}
+
 /// 32 or 64 random bytes as hex, for new secrets.
 pub fn random_hex(bytes: usize) -> String {
     use rand_core::RngCore;
@@ -23,6 +33,19 @@ mod queries {
     use super::*;
     use crate::db::Conn as Db;
     use crate::db::WriteTx;
+
+    pub(crate) fn get(c: &mut Db, key: &str) -> QueryResult<Option<String>> {
+        settings::table
+            .find(key)
+            .select(settings::value)
+            .first(c)
+            .optional()
+    }
+
+    pub(crate) fn delete(c: &mut Db, key: &str) -> QueryResult<()> {
+        diesel::delete(settings::table.find(key)).execute(c)?;
+        Ok(())
+    }
 
     pub(crate) fn get_or_insert(c: &mut Db, key: &str, fresh: &str) -> QueryResult<String> {
         c.write_tx(|c| {

@@ -50,13 +50,14 @@ pub fn load(conn: &mut Conn, cycle: CycleRow) -> Result<Option<LoadedRun>, DbErr
     }))
 }
 
-/// The data package's files of a loaded run (the responses and secret come from storage).
+/// The data package's files of a loaded run (the responses come from storage; `secret` is the
+/// installation's pseudonym key, from its key file).
 pub fn package_files(
     conn: &mut Conn,
     loaded: &LoadedRun,
+    secret: &[u8],
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     let responses: Vec<StoredResponse> = db::package_data::stored_responses(conn, loaded.cycle.id)?;
-    let secret = db::package_data::secret(conn)?;
     let pooled = loaded.run.pooled_cycles();
     let input = PackageInput {
         year: loaded.cycle.year,
@@ -67,7 +68,7 @@ pub fn package_files(
         engine_version: &loaded.run.engine_version,
         result: &loaded.result,
         responses: &responses,
-        secret: &secret,
+        secret,
     };
     Ok(crate::package::files(&input)?)
 }

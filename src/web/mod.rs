@@ -33,6 +33,8 @@ pub struct AppState {
     login_by_ip: Limiter,
     login_by_name: governor::DefaultKeyedRateLimiter<String>,
     cookie_key: actix_web::cookie::Key,
+    /// The evaluation pseudonyms' key, for package downloads (from the key file).
+    pseudonym_key: Vec<u8>,
     /// Cookies carry `Secure` when the public address is https.
     secure_cookies: bool,
     /// The address businesses use, printed in the links of invitation files.
@@ -54,7 +56,7 @@ impl AppState {
     /// database. Code attempts per client address and minute before 429 come from the
     /// settings (default 60): generous for an interviewer's tablet, far below what guessing
     /// 80-bit codes would need; load tests from one address raise it.
-    pub fn new(pool: Pool, settings: &Settings) -> Result<AppState, crate::db::DbError> {
+    pub fn new(pool: Pool, settings: &Settings) -> anyhow::Result<AppState> {
         let per_minute = settings.code_attempts_per_minute;
         let logins = governor::Quota::per_minute(
             std::num::NonZeroU32::new(LOGINS_PER_MINUTE).unwrap_or(std::num::NonZeroU32::MIN),
@@ -63,8 +65,13 @@ impl AppState {
         let group = settings.group_commit.unwrap_or(pool.is_sqlite());
         let committer = crate::db::committer::Committer::start(pool.clone(), group)
             .map_err(crate::db::DbError::Writer)?;
+        let secrets = {
+            let mut conn = pool.get()?;
+            crate::secrets::open(&settings.secret_file, &mut conn)?
+        };
         Ok(AppState {
-            cookie_key: session::load_key(&pool)?,
+            cookie_key: session::key(&secrets),
+            pseudonym_key: secrets.pseudonym,
             pool,
             templates: templates::registry(),
             limiter: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),

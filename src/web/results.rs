@@ -320,7 +320,9 @@ pub async fn package_zip(
     let bytes = web::block(move || -> anyhow::Result<Vec<u8>> {
         let mut conn = s.pool.get()?;
         Ok(crate::package::zip_files(&results::package_files(
-            &mut conn, &loaded,
+            &mut conn,
+            &loaded,
+            &s.pseudonym_key,
         )?)?)
     })
     .await?

@@ -23,5 +23,6 @@ mod scoring_pipeline;
 mod scoring_properties;
 mod scoring_reform;
 mod scoring_table;
+mod secrets_backup;
 mod survey_api;
 mod survey_pages;
