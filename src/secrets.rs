@@ -109,8 +109,10 @@ fn read(path: &Path) -> Result<Option<Secrets>, SecretsError> {
     }
 }
 
-/// Writes a new key file readable by its owner only. Another process creating it at the same
-/// moment wins, and its keys are used.
+/// Writes a new key file readable by its owner only. The keys are written to a private
+/// temporary file first and then linked into place, which fails if the file exists: a process
+/// starting at the same moment never reads a half-written file, and whichever links first
+/// wins (its keys are then read and used by the other).
 fn create(path: &Path, s: &Secrets) -> Result<Secrets, SecretsError> {
     let err = |source| SecretsError::Create {
         path: path.to_path_buf(),
@@ -119,16 +121,25 @@ fn create(path: &Path, s: &Secrets) -> Result<Secrets, SecretsError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(err)?;
     }
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(
+        ".new-{}-{}",
+        std::process::id(),
+        hex::encode(random(6))
+    ));
+    let tmp = path.with_file_name(name);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(path) {
-        Ok(mut f) => {
-            f.write_all(format(s).as_bytes()).map_err(err)?;
-            f.sync_all().map_err(err)?;
-            Ok(s.clone())
-        }
+    let written = options.open(&tmp).and_then(|mut f| {
+        f.write_all(format(s).as_bytes())?;
+        f.sync_all()
+    });
+    let linked = written.and_then(|()| std::fs::hard_link(&tmp, path));
+    let _ = std::fs::remove_file(&tmp);
+    match linked {
+        Ok(()) => Ok(s.clone()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             read(path)?.ok_or_else(|| err(e))
         }
