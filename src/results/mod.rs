@@ -55,7 +55,8 @@ pub fn package_files(
     conn: &mut Conn,
     loaded: &LoadedRun,
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let responses: Vec<StoredResponse> = db::package_data::stored_responses(conn, loaded.cycle.id)?;
+    let responses: Vec<StoredResponse> =
+        db::package_data::stored_responses(conn, loaded.cycle.id, loaded.run.id)?;
     let secret = db::package_data::secret(conn)?;
     let pooled = loaded.run.pooled_cycles();
     let input = PackageInput {

@@ -189,6 +189,7 @@ pub async fn submit_response(
     {
         Ok(()) => {}
         Err(SubmitError::AlreadySubmitted) => return Err(used_code()),
+        Err(SubmitError::CycleNotOpen) => return Err(cycle_not_open(year)),
         Err(e) => return Err(ApiError::internal(e)),
     }
     // Sent only now that the submission is committed. A receipt the respondent can keep:
@@ -225,13 +226,7 @@ fn check(state: &AppState, year: i32, body: &submission::Submission) -> Result<R
     let (invitation, cycle) = match (verdict, invitation, cycle) {
         (Admission::Admitted, Some(invitation), Some(cycle)) => (invitation, cycle),
         (Admission::Used, ..) => return Err(used_code()),
-        (Admission::CycleNotOpen, ..) => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "cycle_not_open",
-                format!("the {year} survey is not open"),
-            ))
-        }
+        (Admission::CycleNotOpen, ..) => return Err(cycle_not_open(year)),
         _ => return Err(unknown_code()),
     };
     let catalog = state
@@ -264,6 +259,14 @@ fn unknown_code() -> ApiError {
         StatusCode::NOT_FOUND,
         UNKNOWN_CODE,
         "no invitation has this code for this survey",
+    )
+}
+
+fn cycle_not_open(year: i32) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "cycle_not_open",
+        format!("the {year} survey is not open"),
     )
 }
 
