@@ -123,7 +123,8 @@ impl AppState {
         let by_ip = self.login_by_ip.check_key(&self.client_key(req)).is_ok();
         let by_name = self
             .login_by_name
-            .check_key(&username.to_lowercase())
+            // Cut like the audit log's names: no account name is longer, and the key stays small.
+            .check_key(&crate::auth::audit_name(&username.to_lowercase()))
             .is_ok();
         // Names nobody uses would otherwise pile up in the limiter's memory.
         self.login_by_name.retain_recent();

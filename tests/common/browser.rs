@@ -89,6 +89,17 @@ impl<'a> Browser<'a> {
         }
     }
 
+    /// The status and one header of a GET (e.g. `cache-control`).
+    pub fn header(&mut self, path: &str, name: &str) -> (u16, Option<String>) {
+        let response = match self.request("GET", path).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        self.keep(&response);
+        (response.status(), response.header(name).map(str::to_string))
+    }
+
     pub fn get(&mut self, path: &str) -> (u16, String, String) {
         let result = self.request("GET", path).call();
         self.finish(result)
