@@ -130,3 +130,20 @@ fn valid_submissions_never_count_toward_the_limit_without_a_proxy() {
     }
     assert_eq!(submit(&server, None, &guess(0)), 404);
 }
+
+#[test]
+fn a_trusted_proxy_list_that_is_not_addresses_fails_with_one_sentence() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ddci"))
+        .current_dir(dir.path())
+        .env("DDCI_TRUSTED_PROXIES", "127.0.0.1, proxy.local")
+        .args(["serve", "--no-demo", "--bind", "127.0.0.1:0"])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim_end(),
+        "error: DDCI_TRUSTED_PROXIES must be a comma-separated list of addresses and CIDR networks, not `proxy.local`"
+    );
+}
