@@ -2,6 +2,7 @@
 //! place that reads the environment: the server and the commands receive [`Settings`].
 
 use crate::db::{DatabaseUrl, UrlError};
+use crate::net::TrustedProxies;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 
@@ -25,6 +26,9 @@ pub struct Settings {
     /// `DDCI_CODE_ATTEMPTS_PER_MINUTE`: invitation-code attempts per client address per minute
     /// (default 60; an unreadable value keeps the default).
     pub code_attempts_per_minute: NonZeroU32,
+    /// `DDCI_TRUSTED_PROXIES`: reverse proxies (addresses and CIDR networks, comma-separated)
+    /// whose `X-Forwarded-For` is believed; unset trusts nobody and counts the peer address.
+    pub trusted_proxies: TrustedProxies,
     /// `DDCI_GROUP_COMMIT`: whether submissions are written in groups (true/false, 1/0, on/off);
     /// unset or unreadable leaves the choice to the backend (on for SQLite).
     pub group_commit: Option<bool>,
@@ -69,6 +73,16 @@ impl Settings {
                 .and_then(|v| v.trim().parse().ok())
                 .and_then(NonZeroU32::new)
                 .unwrap_or(NonZeroU32::MIN.saturating_add(59)),
+            trusted_proxies: match std::env::var("DDCI_TRUSTED_PROXIES") {
+                Err(_) => TrustedProxies::default(),
+                Ok(list) => {
+                    TrustedProxies::parse(&list).map_err(|entry| SettingsError::Invalid {
+                        name: "DDCI_TRUSTED_PROXIES",
+                        expected: "a comma-separated list of addresses and CIDR networks",
+                        value: entry,
+                    })?
+                }
+            },
             group_commit: match std::env::var("DDCI_GROUP_COMMIT").as_deref().map(str::trim) {
                 Ok("1" | "true" | "on" | "yes") => Some(true),
                 Ok("0" | "false" | "off" | "no") => Some(false),
@@ -93,6 +107,7 @@ impl Settings {
             demo: false,
             public_url: "http://127.0.0.1:8080".into(),
             code_attempts_per_minute: NonZeroU32::MIN.saturating_add(59),
+            trusted_proxies: TrustedProxies::default(),
             group_commit: None,
             admin_password: None,
         }

@@ -32,6 +32,7 @@ survey-deadline = Answer by { $date }
 error-code-format = An invitation code has 16 letters and digits. Please check it.
 error-code-unknown = This code is not an invitation of the { $year } survey. Please check each character.
 error-code-used = This code has already been used to submit a questionnaire. Each code can be used once.
+error-cycle-closed = The survey closed before this questionnaire was sent, so it was not stored. Thank you for your time.
 error-rate-limited = Too many attempts. Please wait a minute and try again.
 forbidden-title = Invalid request
 forbidden-text = The page has expired or the form is not valid. Please reopen the page and send it again.

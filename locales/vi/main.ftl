@@ -32,6 +32,7 @@ survey-deadline = Hạn trả lời: { $date }
 error-code-format = Mã mời gồm 16 ký tự chữ và số. Xin kiểm tra lại.
 error-code-unknown = Không tìm thấy mã mời này trong kỳ khảo sát { $year }. Xin kiểm tra lại từng ký tự.
 error-code-used = Mã mời này đã được dùng để gửi phiếu. Mỗi mã chỉ gửi được một lần.
+error-cycle-closed = Đợt khảo sát đã kết thúc trước khi phiếu này được gửi nên phiếu không được lưu. Cảm ơn doanh nghiệp đã dành thời gian.
 error-rate-limited = Bạn đã thử quá nhiều lần. Xin đợi một phút rồi thử lại.
 forbidden-title = Yêu cầu không hợp lệ
 forbidden-text = Trang đã hết hạn hoặc biểu mẫu không hợp lệ. Xin mở lại trang và gửi lại.

@@ -109,7 +109,12 @@ pub fn score_cycle(
         };
         succession::apply(&scoring_catalog, &links, &history, &runs, &mut result);
     }
-    let run_id = db::runs::store(conn, cycle.id, &config, &result)?;
+    // The run records exactly the responses it scored, so that its data package holds those
+    // and none stored later (an open survey, a paper import).
+    let mut used: Vec<i64> = evaluations.iter().map(|e| e.response as i64).collect();
+    used.sort_unstable();
+    used.dedup();
+    let run_id = db::runs::store(conn, cycle.id, &config, &result, &used)?;
     let detail = format!(
         "{year}: run {run_id}, B={}, seed={}, min_responses={}, pool_years={}",
         config.bootstrap_replicates, config.bootstrap_seed, config.min_responses, config.pool_years

@@ -10,7 +10,7 @@
 //! `DDCI_GROUP_COMMIT`): on by default for SQLite and off for PostgreSQL, where several
 //! connections commit in parallel and per-request transactions scale better.
 
-use super::invitations::{self, BatchItem, Invitation, SubmitError};
+use super::invitations::{self, BatchItem, Invitation, Outcome, SubmitError};
 use super::responses::CodeIds;
 use super::{DbError, Pool, PooledConn};
 use crate::responses::NewResponse;
@@ -126,7 +126,7 @@ fn write_loop(pool: &Pool, rx: &mpsc::Receiver<Job>) {
         };
         if outcomes
             .iter()
-            .any(|o| matches!(o, Err(e) if !matches!(e, SubmitError::AlreadySubmitted)))
+            .any(|o| matches!(o, Err(e) if !matches!(e, SubmitError::AlreadySubmitted | SubmitError::CycleNotOpen)))
         {
             // After a database error, start again with a fresh connection.
             conn = None;
@@ -180,12 +180,10 @@ fn commit(conn: &mut super::Conn, jobs: &[Job]) -> Vec<Result<(), SubmitError>> 
     match invitations::submit_batch(conn, &items) {
         Ok(stored) => stored
             .into_iter()
-            .map(|s| {
-                if s {
-                    Ok(())
-                } else {
-                    Err(SubmitError::AlreadySubmitted)
-                }
+            .map(|s| match s {
+                Outcome::Stored => Ok(()),
+                Outcome::Used => Err(SubmitError::AlreadySubmitted),
+                Outcome::CycleNotOpen => Err(SubmitError::CycleNotOpen),
             })
             .collect(),
         Err(e) => {

@@ -56,6 +56,9 @@ pub fn counts(conn: &mut Conn, cycle_id: i64) -> Result<(i64, i64, i64), DbError
 pub enum SubmitError {
     #[error("this invitation code has already been used")]
     AlreadySubmitted,
+    /// The cycle closed before the submission's transaction: nothing was stored.
+    #[error("the survey is not open")]
+    CycleNotOpen,
     #[error(transparent)]
     Insert(#[from] InsertError),
     #[error(transparent)]
@@ -75,6 +78,16 @@ pub fn submit(
     queries::submit(conn, invitation, ids, response)
 }
 
+/// What became of one submission of a group commit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Stored,
+    /// Its code had already been used (also a second use within the batch).
+    Used,
+    /// Its cycle was no longer open inside the transaction.
+    CycleNotOpen,
+}
+
 /// One submission of a group commit: its invitation, its cycle's code ids, the response.
 pub struct BatchItem<'a> {
     pub invitation: &'a Invitation,
@@ -83,20 +96,32 @@ pub struct BatchItem<'a> {
 }
 
 /// Stores several submissions in ONE transaction (one durable commit for all of them) and
-/// tells, per submission in order, whether it was stored (`true`) or its code had already been
-/// used (`false`, including a second use of a code within the batch). A used code does not
-/// fail the others: used codes are looked up inside the write transaction, which on SQLite
+/// tells, per submission in order, whether it was stored, its code had already been used
+/// (including a second use of a code within the batch) or its cycle had closed. Neither fails
+/// the others: used codes and cycle statuses are looked up inside the write transaction, which on SQLite
 /// holds the write lock from its first statement, so nobody can use a code in between. If the
 /// transaction fails anyway (e.g. another PostgreSQL client used a code in between), the error
 /// is returned and the caller retries each submission alone.
-pub fn submit_batch(conn: &mut Conn, items: &[BatchItem<'_>]) -> Result<Vec<bool>, InsertError> {
+pub fn submit_batch(conn: &mut Conn, items: &[BatchItem<'_>]) -> Result<Vec<Outcome>, InsertError> {
     queries::submit_batch(conn, items)
 }
 
-/// Which items of a batch are first uses of their code, given the codes already used.
-fn first_uses(items: &[BatchItem<'_>], used: &[i64]) -> Vec<bool> {
+/// What becomes of each item of a batch, given the codes already used and the open cycles:
+/// the first use of a code of an open cycle is stored.
+fn outcomes(items: &[BatchItem<'_>], used: &[i64], open: &[i64]) -> Vec<Outcome> {
     let mut seen: std::collections::HashSet<i64> = used.iter().copied().collect();
-    items.iter().map(|i| seen.insert(i.invitation.id)).collect()
+    items
+        .iter()
+        .map(|i| {
+            if !open.contains(&i.invitation.cycle_id) {
+                Outcome::CycleNotOpen
+            } else if seen.insert(i.invitation.id) {
+                Outcome::Stored
+            } else {
+                Outcome::Used
+            }
+        })
+        .collect()
 }
 
 fn is_unique_violation(e: &InsertError) -> bool {
@@ -187,18 +212,27 @@ mod queries {
     pub(crate) fn submit_batch(
         c: &mut Db,
         items: &[BatchItem<'_>],
-    ) -> Result<Vec<bool>, InsertError> {
+    ) -> Result<Vec<Outcome>, InsertError> {
         c.write_tx(|c| {
+            let mut open: Vec<i64> = items.iter().map(|i| i.invitation.cycle_id).collect();
+            open.sort_unstable();
+            open.dedup();
+            let mut still_open = Vec::with_capacity(open.len());
+            for cycle in open {
+                if crate::db::cycle_open_in_tx(c, cycle)? {
+                    still_open.push(cycle);
+                }
+            }
             let wanted: Vec<i64> = items.iter().map(|i| i.invitation.id).collect();
             let used: Vec<i64> = submissions::table
                 .filter(submissions::invitation_id.eq_any(&wanted))
                 .select(submissions::invitation_id)
                 .load(c)?;
-            let fresh = first_uses(items, &used);
+            let fresh = outcomes(items, &used, &still_open);
             let stored: Vec<&BatchItem<'_>> = items
                 .iter()
                 .zip(&fresh)
-                .filter(|(_, f)| **f)
+                .filter(|(_, f)| **f == Outcome::Stored)
                 .map(|(i, _)| i)
                 .collect();
             if stored.is_empty() {
@@ -240,6 +274,9 @@ mod queries {
         response: &NewResponse,
     ) -> Result<(), SubmitError> {
         let outcome = c.write_tx(|c| {
+            if !crate::db::cycle_open_in_tx(c, invitation.cycle_id)? {
+                return Ok(false);
+            }
             crate::db::insert_rows(
                 c,
                 submissions::table,
@@ -253,11 +290,13 @@ mod queries {
             diesel::delete(drafts::table.find(invitation.id))
                 .execute(c)
                 .map_err(InsertError::Db)?;
-            insert_in_tx(c, invitation.cycle_id, ids, std::slice::from_ref(response)).map(|_| ())
+            insert_in_tx(c, invitation.cycle_id, ids, std::slice::from_ref(response)).map(|_| true)
         });
         match outcome {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(SubmitError::CycleNotOpen),
             Err(e) if is_unique_violation(&e) => Err(SubmitError::AlreadySubmitted),
-            other => other.map_err(SubmitError::from),
+            Err(e) => Err(SubmitError::from(e)),
         }
     }
 }

@@ -40,8 +40,9 @@ pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migration
 /// A connection to either backend. Queries are written once against it; diesel's
 /// `MultiConnection` compiles them for both dialects. The few places that must know the
 /// backend match on it explicitly, all in this file: [`Manager::open`] (opening by URL
-/// scheme), [`write_tx`] (BEGIN IMMEDIATE on SQLite), [`insert_rows`] (multi-row inserts) and
-/// [`Conn::migrations`] (one migration set per dialect).
+/// scheme), [`write_tx`] (BEGIN IMMEDIATE on SQLite), [`insert_rows`] (multi-row inserts),
+/// [`cycle_open_in_tx`] (a row lock PostgreSQL needs) and [`Conn::migrations`] (one migration
+/// set per dialect).
 #[derive(diesel::MultiConnection)]
 pub enum Conn {
     Sqlite(SqliteConnection),
@@ -94,6 +95,25 @@ where
             Err(e)
         }
     }
+}
+
+/// Whether the cycle is open, read inside a write transaction so that a submission is never
+/// stored after the cycle closes. On SQLite the transaction's BEGIN IMMEDIATE already holds the
+/// write lock, so no close can commit in between; on PostgreSQL the row is read `FOR SHARE`:
+/// a close (an UPDATE of that row) waits for the submissions holding it, and a submission that
+/// waited for a close reads the closed status. Submissions do not block each other.
+pub fn cycle_open_in_tx(conn: &mut Conn, cycle_id: i64) -> diesel::QueryResult<bool> {
+    use diesel::prelude::*;
+    use schema::cycles;
+    let query = cycles::table
+        .filter(cycles::id.eq(cycle_id))
+        .select(cycles::status);
+    let status: Option<String> = match conn {
+        Conn::Sqlite(c) => query.first(c).optional()?,
+        #[cfg(feature = "postgres")]
+        Conn::Postgres(c) => query.for_share().first(c).optional()?,
+    };
+    Ok(status.as_deref() == Some(crate::cycles::Status::Open.as_str()))
 }
 
 /// Statements that run on every backend's own connection (see [`insert_rows`]).

@@ -6,9 +6,22 @@ use crate::package::StoredResponse;
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
 
-/// Every response of the cycle with its profile and non-missing scored answers.
-pub fn stored_responses(conn: &mut Conn, cycle_id: i64) -> Result<Vec<StoredResponse>, DbError> {
-    Ok(queries::stored_responses(conn, cycle_id)?)
+/// The responses a run scored, with their profile and non-missing scored answers: exactly
+/// those the run recorded, so that responses stored after it (an open survey, a paper import)
+/// never enter its package. A run stored before runs recorded their responses has no record;
+/// its package keeps the earlier behaviour, every response of the cycle.
+pub fn stored_responses(
+    conn: &mut Conn,
+    cycle_id: i64,
+    run_id: i64,
+) -> Result<Vec<StoredResponse>, DbError> {
+    let scored = super::runs::responses(conn, run_id)?;
+    let mut all = queries::stored_responses(conn, cycle_id)?;
+    if !scored.is_empty() {
+        let scored: HashSet<i64> = scored.into_iter().collect();
+        all.retain(|r| scored.contains(&r.id));
+    }
+    Ok(all)
 }
 
 /// Which of `keys` are already response keys of the cycle.

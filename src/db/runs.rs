@@ -54,8 +54,14 @@ pub fn store(
     cycle_id: i64,
     config: &Config,
     result: &ScoringResult,
+    responses: &[i64],
 ) -> Result<i64, DbError> {
-    Ok(queries::store(conn, cycle_id, config, result)?)
+    Ok(queries::store(conn, cycle_id, config, result, responses)?)
+}
+
+/// The responses a run scored; empty for runs stored before runs recorded them.
+pub fn responses(conn: &mut Conn, run_id: i64) -> Result<Vec<i64>, DbError> {
+    Ok(queries::responses(conn, run_id)?)
 }
 
 /// The newest run of a cycle.
@@ -373,14 +379,40 @@ pub(crate) mod queries {
         cycle_id: i64,
         config: &Config,
         result: &ScoringResult,
+        responses: &[i64],
     ) -> QueryResult<i64> {
         c.write_tx(|c| {
             let run = insert_run(c, cycle_id, config, result)?;
             insert_scores(c, run, config, result)?;
             insert_details(c, run, result)?;
             insert_replicates(c, run, result)?;
+            insert_responses(c, run, responses)?;
             Ok(run)
         })
+    }
+
+    fn insert_responses(c: &mut Db, run: i64, responses: &[i64]) -> QueryResult<()> {
+        // Two bound values a row: well below either backend's limit per statement.
+        for chunk in responses.chunks(5_000) {
+            let rows: Vec<_> = chunk
+                .iter()
+                .map(|id| {
+                    (
+                        run_responses::run_id.eq(run),
+                        run_responses::response_id.eq(*id),
+                    )
+                })
+                .collect();
+            crate::db::insert_rows(c, run_responses::table, &rows)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn responses(c: &mut Db, run: i64) -> QueryResult<Vec<i64>> {
+        run_responses::table
+            .filter(run_responses::run_id.eq(run))
+            .select(run_responses::response_id)
+            .load(c)
     }
 
     fn insert_run(

@@ -345,6 +345,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    run_responses (run_id, response_id) {
+        run_id -> BigInt,
+        response_id -> BigInt,
+    }
+}
+
+diesel::table! {
     run_replicates (run_id, unit_code) {
         run_id -> BigInt,
         unit_code -> Text,

@@ -57,7 +57,8 @@ pub fn package_files(
     loaded: &LoadedRun,
     secret: &[u8],
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-    let responses: Vec<StoredResponse> = db::package_data::stored_responses(conn, loaded.cycle.id)?;
+    let responses: Vec<StoredResponse> =
+        db::package_data::stored_responses(conn, loaded.cycle.id, loaded.run.id)?;
     let pooled = loaded.run.pooled_cycles();
     let input = PackageInput {
         year: loaded.cycle.year,

@@ -162,7 +162,7 @@ pub async fn submit_response(
     year: web::Path<i32>,
     body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
-    if !state.allow_attempt(&req) {
+    if let super::Attempt::Throttled = state.code_attempt(&req) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",
@@ -175,7 +175,13 @@ pub async fn submit_response(
     // Look-ups and validation in a worker thread; only the writing goes to the committer.
     let ready = web::block(move || check(&s, year, &body))
         .await
-        .map_err(ApiError::internal)??;
+        .map_err(ApiError::internal)?
+        .inspect_err(|e| {
+            // Only a code that is unknown (or malformed, answered alike) counts as a guess.
+            if e.error == UNKNOWN_CODE {
+                state.code_failed(&req);
+            }
+        })?;
     match state
         .committer
         .submit(ready.invitation, ready.ids, ready.response)
@@ -183,6 +189,7 @@ pub async fn submit_response(
     {
         Ok(()) => {}
         Err(SubmitError::AlreadySubmitted) => return Err(used_code()),
+        Err(SubmitError::CycleNotOpen) => return Err(cycle_not_open(year)),
         Err(e) => return Err(ApiError::internal(e)),
     }
     // Sent only now that the submission is committed. A receipt the respondent can keep:
@@ -219,13 +226,7 @@ fn check(state: &AppState, year: i32, body: &submission::Submission) -> Result<R
     let (invitation, cycle) = match (verdict, invitation, cycle) {
         (Admission::Admitted, Some(invitation), Some(cycle)) => (invitation, cycle),
         (Admission::Used, ..) => return Err(used_code()),
-        (Admission::CycleNotOpen, ..) => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "cycle_not_open",
-                format!("the {year} survey is not open"),
-            ))
-        }
+        (Admission::CycleNotOpen, ..) => return Err(cycle_not_open(year)),
         _ => return Err(unknown_code()),
     };
     let catalog = state
@@ -251,11 +252,21 @@ fn check(state: &AppState, year: i32, body: &submission::Submission) -> Result<R
     })
 }
 
+const UNKNOWN_CODE: &str = "unknown_code";
+
 fn unknown_code() -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
-        "unknown_code",
+        UNKNOWN_CODE,
         "no invitation has this code for this survey",
+    )
+}
+
+fn cycle_not_open(year: i32) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "cycle_not_open",
+        format!("the {year} survey is not open"),
     )
 }
 

@@ -25,11 +25,20 @@ use handlebars::Handlebars;
 
 type Limiter = governor::DefaultKeyedRateLimiter<std::net::IpAddr>;
 
+/// What a client is told when it may not try another code now (web form and API).
+pub enum Attempt {
+    Allowed,
+    Throttled,
+}
+
 /// What every handler shares.
 pub struct AppState {
     pub pool: Pool,
     pub templates: Handlebars<'static>,
-    limiter: Limiter,
+    /// Failed code attempts per client (IPv4 address or IPv6 /64).
+    code_failures: crate::limiter::FailureLimiter<std::net::IpAddr>,
+    /// Whose `X-Forwarded-For` is believed.
+    trusted_proxies: crate::net::TrustedProxies,
     login_by_ip: Limiter,
     login_by_name: governor::DefaultKeyedRateLimiter<String>,
     cookie_key: actix_web::cookie::Key,
@@ -74,7 +83,11 @@ impl AppState {
             pseudonym_key: secrets.pseudonym,
             pool,
             templates: templates::registry(),
-            limiter: governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute)),
+            code_failures: crate::limiter::FailureLimiter::new(
+                per_minute,
+                crate::limiter::DEFAULT_CAP,
+            ),
+            trusted_proxies: settings.trusted_proxies.clone(),
             login_by_ip: governor::RateLimiter::keyed(logins),
             login_by_name: governor::RateLimiter::keyed(logins),
             secure_cookies: public_url.starts_with("https://"),
@@ -85,28 +98,46 @@ impl AppState {
         })
     }
 
-    /// One code attempt by the request's client; false once it has used its quota.
-    pub fn allow_attempt(&self, req: &actix_web::HttpRequest) -> bool {
-        self.limiter.check_key(&client_ip(req)).is_ok()
+    /// Whether the request's client may try a code: only failed attempts count, so valid
+    /// submissions (a tablet, or every business behind one proxy) are never throttled.
+    pub fn code_attempt(&self, req: &actix_web::HttpRequest) -> Attempt {
+        if self.code_failures.allows(&self.client_key(req)) {
+            Attempt::Allowed
+        } else {
+            Attempt::Throttled
+        }
+    }
+
+    /// Counts a failed code attempt (unknown or malformed code) against the request's client.
+    pub fn code_failed(&self, req: &actix_web::HttpRequest) {
+        self.code_failures.failed(&self.client_key(req));
+    }
+
+    /// The request's client as counted: behind a trusted proxy, the right-most untrusted
+    /// address of `X-Forwarded-For`; an IPv6 client by its /64.
+    fn client_key(&self, req: &actix_web::HttpRequest) -> std::net::IpAddr {
+        let peer = req.peer_addr().map_or(crate::net::UNKNOWN_PEER, |a| a.ip());
+        let forwarded = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok());
+        crate::net::client_key(self.trusted_proxies.client(peer, forwarded))
     }
 
     /// One login attempt by the request's client for `username`; false once either has used
     /// its quota.
     pub fn allow_login(&self, req: &actix_web::HttpRequest, username: &str) -> bool {
-        let by_ip = self.login_by_ip.check_key(&client_ip(req)).is_ok();
+        let by_ip = self.login_by_ip.check_key(&self.client_key(req)).is_ok();
         let by_name = self
             .login_by_name
-            .check_key(&username.to_lowercase())
+            // Cut like the audit log's names: no account name is longer, and the key stays small.
+            .check_key(&crate::auth::audit_name(&username.to_lowercase()))
             .is_ok();
         // Names nobody uses would otherwise pile up in the limiter's memory.
         self.login_by_name.retain_recent();
+        self.login_by_ip.retain_recent();
         by_ip && by_name
     }
-}
-
-fn client_ip(req: &actix_web::HttpRequest) -> std::net::IpAddr {
-    req.peer_addr()
-        .map_or(std::net::IpAddr::from([0, 0, 0, 0]), |a| a.ip())
 }
 
 /// GET, and HEAD for the same page (link checkers and monitors ask HEAD; the server sends the

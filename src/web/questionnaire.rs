@@ -330,6 +330,11 @@ pub async fn submit(
             let data = json!({"title_key": "survey-title", "text_key": "error-code-used"});
             render::page(&state, &req, StatusCode::OK, "message", data)?
         }
+        // The cycle closed while the business was answering: nothing was stored.
+        Err(db::invitations::SubmitError::CycleNotOpen) => {
+            let data = json!({"title_key": "survey-title", "text_key": "error-cycle-closed"});
+            render::page(&state, &req, StatusCode::CONFLICT, "message", data)?
+        }
         Err(e) => return Err(PageError::Submit(e.to_string())),
     };
     page.add_cookie(&session::end())

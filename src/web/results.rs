@@ -260,14 +260,18 @@ pub async fn pci(
     )?)
 }
 
-fn download(bytes: Vec<u8>, content_type: &str, filename: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .body(bytes)
+/// A file to save. A preview's file is staff-only and its numbers may still change, so no
+/// browser or shared proxy may keep it (`no-store`), like the preview pages themselves.
+fn download(v: &Visible, bytes: Vec<u8>, content_type: &str, filename: String) -> HttpResponse {
+    let mut answer = HttpResponse::Ok();
+    answer.content_type(content_type).insert_header((
+        header::CONTENT_DISPOSITION,
+        format!("attachment; filename=\"{filename}\""),
+    ));
+    if v.preview {
+        answer.insert_header((header::CACHE_CONTROL, "no-store"));
+    }
+    answer.body(bytes)
 }
 
 #[tracing::instrument(skip_all)]
@@ -281,6 +285,7 @@ pub async fn ranking_csv(
     };
     let bytes = results::ranking_csv(&v.loaded).map_err(|e| PageError::Submit(e.to_string()))?;
     Ok(download(
+        &v,
         bytes,
         "text/csv; charset=utf-8",
         format!("ddci-lang-son-{year}-xep-hang.csv"),
@@ -301,6 +306,7 @@ pub async fn workbook(
         .await?
         .map_err(|e| PageError::Submit(e.to_string()))?;
     Ok(download(
+        &v,
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("ddci-lang-son-{year}-ket-qua.xlsx"),
@@ -328,6 +334,7 @@ pub async fn package_zip(
     .await?
     .map_err(|e| PageError::Submit(e.to_string()))?;
     Ok(download(
+        &v,
         bytes,
         "application/zip",
         format!("ddci-lang-son-{year}-du-lieu.zip"),

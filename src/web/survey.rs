@@ -126,7 +126,7 @@ pub async fn start(
             json!({"title_key": "forbidden-title", "text_key": "forbidden-text"}),
         )?);
     }
-    if !state.allow_attempt(&req) {
+    if let super::Attempt::Throttled = state.code_attempt(&req) {
         return code_error(
             &state,
             &req,
@@ -138,6 +138,9 @@ pub async fn start(
     }
     let (s, typed) = (state.clone(), form.code.clone());
     let outcome = web::block(move || check_code(&s, &typed)).await??;
+    if matches!(outcome, CodeCheck::BadFormat | CodeCheck::Unknown) {
+        state.code_failed(&req);
+    }
     let year = open_year(&state).await?;
     match outcome {
         CodeCheck::Valid {

@@ -667,6 +667,14 @@ fn each_route_admits_only_whom_it_should() {
         analyst.get("/results/2026").2.contains("Bản xem trước"),
         "marked as a preview"
     );
+    // Staff previews and their downloads are kept by no browser or proxy.
+    for path in unpublished {
+        assert_eq!(
+            analyst.header(path, "cache-control"),
+            (200, Some("no-store".to_string())),
+            "{path}"
+        );
+    }
 
     let mut admin = sign_in(&server, "hiephoi");
     for (path, _) in pages {
@@ -713,6 +721,23 @@ fn failed_sign_ins_are_throttled() {
     );
     assert_eq!(status, 429, "even the right password waits");
     assert!(page.contains("Xin đợi một phút"));
+}
+
+#[test]
+fn the_audit_log_keeps_at_most_64_characters_of_a_typed_name() {
+    let db = TestDb::new();
+    let server = TestServer::start(db.pool());
+    let typed = format!("{}{}", "ă".repeat(64), "x".repeat(5_000));
+    let (status, _, _) = Browser::new(&server).post(
+        "/admin/login",
+        &[("username", &typed), ("password", "wrong-password-here")],
+    );
+    assert_eq!(status, 401);
+    let mut conn = db.pool().get().expect("conn");
+    let log = db::admin::audit_log(&mut conn, 10).expect("log");
+    let failed: Vec<_> = log.iter().filter(|e| e.action == "login.failed").collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].actor, "ă".repeat(64));
 }
 
 #[test]

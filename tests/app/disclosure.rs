@@ -57,7 +57,11 @@ fn every_published_profile_combination_matches_at_least_five_businesses() {
     let pool = db.pool();
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2024).expect("cycle");
-    let businesses = db::package_data::stored_responses(&mut conn, cycle.id).expect("responses");
+    let run = db::runs::current(&mut conn, &cycle)
+        .expect("run")
+        .expect("published run");
+    let businesses =
+        db::package_data::stored_responses(&mut conn, cycle.id, run.id).expect("responses");
     let profiles: Vec<HashMap<String, String>> = (businesses.iter())
         .map(|b| {
             (b.profile.iter())

@@ -14,6 +14,8 @@ mod foundation;
 mod group_commit;
 mod package_reproduction;
 mod paper_import;
+mod proxy;
+mod reproducible_runs;
 mod results_pages;
 mod schema_drift;
 mod scoring_bootstrap;

@@ -572,7 +572,7 @@ fn a_stored_run_keeps_its_shrinkage_change_basis_count_only_and_kind_settings() 
     let pool = db.pool();
     let mut conn = pool.get().unwrap_or_else(|e| panic!("{e}"));
     let cycle = db::cycles::get(&mut conn, 2025).unwrap_or_else(|e| panic!("{e}"));
-    db::runs::store(&mut conn, cycle.id, &shrunk_config(), &result)
+    db::runs::store(&mut conn, cycle.id, &shrunk_config(), &result, &[])
         .unwrap_or_else(|e| panic!("{e}"));
     let run = db::runs::latest(&mut conn, cycle.id)
         .unwrap_or_else(|e| panic!("{e}"))

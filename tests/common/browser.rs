@@ -10,6 +10,8 @@ pub struct Browser<'a> {
     pub cookies: std::collections::BTreeMap<String, String>,
     /// The raw Set-Cookie headers of the last answer (to check their attributes).
     pub set_cookies: Vec<String>,
+    /// An `X-Forwarded-For` sent with `get` and `post`, as a reverse proxy would add it.
+    pub forwarded_for: Option<String>,
 }
 
 impl<'a> Browser<'a> {
@@ -26,6 +28,7 @@ impl<'a> Browser<'a> {
             agent,
             cookies: Default::default(),
             set_cookies: Vec::new(),
+            forwarded_for: None,
         }
     }
 
@@ -74,12 +77,31 @@ impl<'a> Browser<'a> {
         )
     }
 
-    pub fn get(&mut self, path: &str) -> (u16, String, String) {
-        let result = self
+    /// A request with the cookies and the forwarded address.
+    fn request(&self, method: &str, path: &str) -> ureq::Request {
+        let r = self
             .agent
-            .get(&self.url(path))
-            .set("cookie", &self.cookie_header())
-            .call();
+            .request(method, &self.url(path))
+            .set("cookie", &self.cookie_header());
+        match &self.forwarded_for {
+            Some(f) => r.set("x-forwarded-for", f),
+            None => r,
+        }
+    }
+
+    /// The status and one header of a GET (e.g. `cache-control`).
+    pub fn header(&mut self, path: &str, name: &str) -> (u16, Option<String>) {
+        let response = match self.request("GET", path).call() {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("{e}"),
+        };
+        self.keep(&response);
+        (response.status(), response.header(name).map(str::to_string))
+    }
+
+    pub fn get(&mut self, path: &str) -> (u16, String, String) {
+        let result = self.request("GET", path).call();
         self.finish(result)
     }
 
@@ -90,11 +112,7 @@ impl<'a> Browser<'a> {
         let token = self.cookies["csrf"].clone();
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
-        let result = self
-            .agent
-            .post(&self.url(path))
-            .set("cookie", &self.cookie_header())
-            .send_form(&all);
+        let result = self.request("POST", path).send_form(&all);
         self.finish(result)
     }
 

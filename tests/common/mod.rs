@@ -88,6 +88,11 @@ pub struct TestServer {
 impl TestServer {
     pub fn start(pool: Pool) -> TestServer {
         let settings = ddci::config::Settings::defaults_for(pool.url().clone());
+        TestServer::start_with(pool, settings)
+    }
+
+    /// The server with other settings (a trusted proxy, a lower limit).
+    pub fn start_with(pool: Pool, settings: ddci::config::Settings) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let (tx, rx) = std::sync::mpsc::channel();

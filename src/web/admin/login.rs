@@ -60,7 +60,7 @@ fn check(state: &AppState, username: &str, password: &str) -> Result<Verdict, db
         .map_or(auth::decoy_hash(), |(_, h)| h.as_str());
     let matches = auth::verify_password(password, phc);
     let Some((user, _)) = found.filter(|_| matches) else {
-        db::admin::audit(&mut conn, username, "login.failed", "")?;
+        db::admin::audit(&mut conn, &auth::audit_name(username), "login.failed", "")?;
         return Ok(Verdict::Out);
     };
     let (token, hash) = auth::new_session_token();

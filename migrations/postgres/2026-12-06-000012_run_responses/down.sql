@@ -1,0 +1,2 @@
+DROP TRIGGER run_responses_frozen ON run_responses;
+DROP TABLE run_responses;

@@ -1,0 +1,3 @@
+DROP TRIGGER run_responses_frozen_delete;
+DROP TRIGGER run_responses_frozen_update;
+DROP TABLE run_responses;
