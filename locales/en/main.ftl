@@ -160,7 +160,12 @@ pci-col-component = PCI component
 pci-col-weight = PCI weight (%)
 pci-col-lead = Lead agency
 pci-col-ddci = Matching DDCI components
-pci-median-other-kind = median of units of the other kind
+pci-median-of-kind = Median of { $count } { $kind }
+pci-lead-score = Lead agency's score
+pci-lead-not-asked = The lead agency is not rated on this component (the questions are about the districts or communes)
+pci-no-weight = no weight: plan 230 gives this component no weight, but still makes the lead agency answer for improving it
+pci-rank-hint = Ranks read "20/25": 20th of the 25 ranked units of the same kind. Where a component is asked about the district People's Committees (from 2025 the communes), such as land access, the table shows their median score beside the provincial lead agency.
+pci-rank-of = rank among the ranked { $kind }
 pci-no-match = no matching DDCI component
 method-title = Scoring method
 
@@ -314,3 +319,6 @@ direction-higher-better = higher is better
 direction-lower-better = lower is better
 scorecard-vs-median = Median total of { $kind }: { $median } points; this unit: { $diff } points against the median.
 scorecard-sensitivity-stable = Rank { $rank } holds if the component weights change by ±50%
+
+og-description = What businesses say about Lạng Sơn province's departments and district and commune People's Committees: scores, ranks and confidence intervals.
+print-source = DDCI Lạng Sơn { $year } — Department and District Competitiveness Index of Lạng Sơn province. Source: the { $year } DDCI business survey of the Lạng Sơn Business Association and the Department of Planning and Investment, under plan 230/KH-UBND.

@@ -160,7 +160,12 @@ pci-col-component = Chỉ số thành phần PCI
 pci-col-weight = Trọng số PCI (%)
 pci-col-lead = Cơ quan chủ trì
 pci-col-ddci = Chỉ số DDCI tương ứng
-pci-median-other-kind = trung vị của các đơn vị loại khác
+pci-median-of-kind = Trung vị của { $count } đơn vị { $kind }
+pci-lead-score = Điểm của cơ quan chủ trì
+pci-lead-not-asked = Cơ quan chủ trì không được đánh giá ở chỉ số này (câu hỏi dành cho cấp huyện, xã)
+pci-no-weight = không có trọng số: Kế hoạch 230 không ghi trọng số cho chỉ số này, nhưng vẫn giao cơ quan chủ trì trách nhiệm cải thiện
+pci-rank-hint = Hạng ghi dạng "20/25": hạng thứ 20 trong 25 đơn vị cùng loại được xếp hạng. Với chỉ số hỏi về UBND cấp huyện (từ năm 2025 là cấp xã), như tiếp cận đất đai, bảng ghi trung vị điểm của các UBND đó bên cạnh cơ quan chủ trì cấp tỉnh.
+pci-rank-of = hạng trong số các đơn vị { $kind } được xếp hạng
 pci-no-match = không có chỉ số DDCI tương ứng
 method-title = Phương pháp tính điểm
 
@@ -313,3 +318,6 @@ direction-higher-better = càng cao càng tốt
 direction-lower-better = càng thấp càng tốt
 scorecard-vs-median = Trung vị điểm tổng hợp của { $kind }: { $median } điểm; đơn vị này: { $diff } điểm so với trung vị.
 scorecard-sensitivity-stable = Hạng { $rank } vẫn giữ nguyên nếu trọng số các chỉ số thành phần thay đổi ±50%
+
+og-description = Kết quả khảo sát doanh nghiệp đánh giá các sở, ban, ngành và UBND cấp huyện, xã của tỉnh Lạng Sơn: điểm, xếp hạng và khoảng tin cậy.
+print-source = DDCI Lạng Sơn { $year } — Chỉ số năng lực cạnh tranh cấp sở, ban, ngành và địa phương tỉnh Lạng Sơn. Nguồn: khảo sát doanh nghiệp DDCI năm { $year } của Hiệp hội Doanh nghiệp tỉnh Lạng Sơn và Sở Kế hoạch và Đầu tư, theo Kế hoạch số 230/KH-UBND.

@@ -13,6 +13,7 @@ mod foundation;
 mod group_commit;
 mod package_reproduction;
 mod paper_import;
+mod reader_pages;
 mod results_pages;
 mod schema_drift;
 mod scoring_bootstrap;
