@@ -9,6 +9,12 @@ pub fn number(x: Option<f64>, lang: &str, decimals: usize) -> String {
     x.map(|v| write(v, decimals)).unwrap_or_default()
 }
 
+/// A count as the page's readers write it: `1.500` in Vietnamese, `1,500` in English.
+pub fn whole(x: f64, lang: &str) -> String {
+    let vi = vi_number(x, 0);
+    locale::pick(lang, vi.clone(), vi.replace('.', ","))
+}
+
 fn en_number(x: f64, decimals: usize) -> String {
     format!("{x:.decimals$}")
 }
@@ -47,6 +53,13 @@ mod tests {
         assert_eq!(vi_number(-3.26, 1), "-3,3");
         assert_eq!(vi_number(-0.01, 1), "0,0");
         assert_eq!(vi_number(5.0, 0), "5");
+    }
+
+    #[test]
+    fn counts_group_thousands_in_the_page_language() {
+        assert_eq!(super::whole(1500.0, "vi"), "1.500");
+        assert_eq!(super::whole(1234567.0, "en"), "1,234,567");
+        assert_eq!(super::whole(999.0, "vi"), "999");
     }
 
     #[test]

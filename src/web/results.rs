@@ -100,11 +100,26 @@ pub async fn index(
     let s = state.clone();
     let cycles =
         web::block(move || s.pool.get().and_then(|mut c| db::cycles::list(&mut c))).await??;
-    let years: Vec<i32> = cycles
+    let lang = super::i18n::lang_of(&req);
+    let mut years: Vec<Value> = Vec::new();
+    for c in cycles
         .iter()
         .filter(|c| c.status() == Status::Published)
-        .map(|c| c.year)
-        .collect();
+        .rev()
+    {
+        let year = c.year;
+        let headline = match published_run(&state, year).await? {
+            Some(loaded) => state
+                .published
+                .view(format!("headline:{year}:{lang}"), || {
+                    results::headline_view(&loaded, lang)
+                })
+                .as_ref()
+                .clone(),
+            None => json!({"year": year, "kinds": [], "evaluations": 0}),
+        };
+        years.push(headline);
+    }
     Ok(render::page(
         &state,
         &req,

@@ -145,3 +145,56 @@ fn regex_rank(row: &str) -> Option<String> {
     let end = cell[start..].find('<')? + start;
     Some(cell[start..end].to_string())
 }
+
+#[test]
+fn the_results_index_gives_each_year_its_headline_and_counts_read_in_vi_vn() {
+    let db = TestDb::new();
+    published(&db);
+    let server = TestServer::start(db.pool());
+    let (status, index) = get(&server, "/results");
+    assert_eq!(status, 200);
+    assert!(index.contains("<h2><a href=\"/results/2025\">Kết quả DDCI năm 2025</a></h2>"));
+    for kind in ["Sở, ban, ngành", "UBND xã, phường"] {
+        assert!(index.contains(&format!("<h3>{kind}</h3>")), "{kind}");
+    }
+    assert!(index.contains("Cao nhất: <a href=\"/results/2025/don-vi/"));
+    assert!(index.contains("Thấp nhất: <a href=\"/results/2025/don-vi/"));
+    assert!(index.contains("Xếp hạng "), "how many were ranked");
+    // 300 questionnaires rate more than a thousand units: the count is written "1.234".
+    let at = index
+        .find(" lượt doanh nghiệp đánh giá đơn vị")
+        .expect("the evaluations");
+    let before = &index[..at];
+    let count = before
+        .rsplit('>')
+        .next()
+        .expect("the count")
+        .trim_matches(|c: char| !c.is_ascii_digit() && c != '.');
+    assert!(
+        count.len() >= 5 && count.contains('.'),
+        "a vi-VN thousands dot: {count}"
+    );
+    let (_, english) = get(&server, "/results?lang=en");
+    assert!(english.contains("Highest: <a href=") && english.contains(" units ranked"));
+
+    // The landing page writes counts the same way: 1.500 questionnaires, not 1500.
+    run_ok(
+        &db,
+        &[
+            "demo",
+            "--cycle",
+            "2026",
+            "--responses",
+            "1500",
+            "--seed",
+            "7",
+        ],
+    );
+    let (_, landing) = get(&server, "/");
+    assert!(
+        landing.contains("<td class=\"num\">1.500</td>"),
+        "{landing}"
+    );
+    let (_, english) = get(&server, "/?lang=en");
+    assert!(english.contains("<td class=\"num\">1,500</td>"));
+}
