@@ -103,6 +103,7 @@ scale-frequency-5 = Always
 results-title = DDCI results
 results-year = DDCI results { $year }
 results-none = No survey cycle has published results yet.
+results-chart-narrow = On a narrow screen the table below stands in for the chart: one card per unit, the colour mark on its left is the group. Turn the phone sideways or use a computer to see the chart.
 results-index-intro = For each published year: how many units were ranked, and the highest and lowest total of each kind. Open a year for the full ranking and every unit's scorecard.
 results-index-evaluations = { $n } evaluations of units by businesses
 results-index-ranked = { $ranked } of { $units } units ranked

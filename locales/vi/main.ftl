@@ -103,6 +103,7 @@ scale-frequency-5 = Luôn luôn
 results-title = Kết quả DDCI
 results-year = Kết quả DDCI năm { $year }
 results-none = Chưa có kỳ khảo sát nào được công bố kết quả.
+results-chart-narrow = Trên màn hình hẹp, biểu đồ được thay bằng bảng dưới đây: mỗi đơn vị một thẻ, vạch màu bên trái là nhóm xếp hạng. Xoay ngang điện thoại hoặc mở trên máy tính để xem biểu đồ.
 results-index-intro = Mỗi năm đã công bố: số đơn vị được xếp hạng, đơn vị có điểm tổng hợp cao nhất và thấp nhất của từng loại. Bấm vào năm để xem bảng xếp hạng đầy đủ và phiếu điểm từng đơn vị.
 results-index-evaluations = { $n } lượt doanh nghiệp đánh giá đơn vị
 results-index-ranked = Xếp hạng { $ranked } trên { $units } đơn vị
