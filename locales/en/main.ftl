@@ -174,6 +174,7 @@ pci-no-weight = no weight: plan 230 gives this component no weight, but still ma
 pci-rank-hint = Ranks read "20/25": 20th of the 25 ranked units of the same kind. Where a component is asked about the district People's Committees (from 2025 the communes), such as land access, the table shows their median score beside the provincial lead agency.
 pci-rank-of = rank among the ranked { $kind }
 pci-no-match = no matching DDCI component
+method-annex-title = Technical annex of the method
 method-title = Scoring method
 
 admin-title = DDCI administration

@@ -175,6 +175,7 @@ pci-rank-hint = Hạng ghi dạng "20/25": hạng thứ 20 trong 25 đơn vị c
 pci-rank-of = hạng trong số các đơn vị { $kind } được xếp hạng
 pci-no-match = không có chỉ số DDCI tương ứng
 method-title = Phương pháp tính điểm
+method-annex-title = Phụ lục kỹ thuật của phương pháp
 
 admin-title = Quản trị DDCI
 admin-nav-label = Quản trị

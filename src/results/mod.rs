@@ -4,7 +4,7 @@
 pub mod charts;
 mod format;
 mod method;
-pub use method::method_html;
+pub use method::{annex_html, method_html};
 pub mod monitor;
 pub mod pci;
 mod ranking;

@@ -808,5 +808,5 @@ fn every_results_and_admin_page_renders_in_both_languages() {
         "trend over both years"
     );
     let (_, _, method) = admin.get("/method?lang=en");
-    assert!(method.contains("<h2>English</h2>"));
+    assert!(method.contains("<h1>The DDCI scoring method</h1>"));
 }

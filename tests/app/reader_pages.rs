@@ -198,3 +198,19 @@ fn the_results_index_gives_each_year_its_headline_and_counts_read_in_vi_vn() {
     let (_, english) = get(&server, "/?lang=en");
     assert!(english.contains("<td class=\"num\">1,500</td>"));
 }
+
+#[test]
+fn the_method_reads_in_one_language_and_links_its_technical_annex() {
+    let db = TestDb::new();
+    let server = TestServer::start(db.pool());
+    let (status, vi) = get(&server, "/method");
+    assert_eq!(status, 200);
+    assert!(vi.contains("<h1>Phương pháp tính điểm DDCI</h1>"));
+    assert!(!vi.contains("Normalisation") && !vi.contains("ChaCha8"));
+    assert!(vi.contains("href=\"/method/phu-luc\""));
+    let (status, annex) = get(&server, "/method/phu-luc?lang=en");
+    assert_eq!(status, 200);
+    assert!(annex.contains("ChaCha8") && annex.contains("src/scoring/"));
+    assert!(!annex.contains("Bộ sinh số ngẫu nhiên"), "English only");
+    assert!(title(&annex).starts_with("Technical annex of the method"));
+}
