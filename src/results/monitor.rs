@@ -22,21 +22,36 @@ pub fn monitor_view(
     min_responses: u32,
     lang: &str,
 ) -> Value {
-    let units: Vec<Value> = catalog
-        .units
+    // Per kind, each unit against its kind's minimum (the cycle's when the kind has none), as a
+    // share: "18 (60%)".
+    let kinds: Vec<Value> = catalog
+        .kinds
         .iter()
-        .map(|u| {
-            let n = counts
-                .per_unit
+        .map(|k| {
+            let min = k.min_responses.unwrap_or(min_responses).max(1);
+            let units: Vec<Value> = catalog
+                .units
                 .iter()
-                .find(|(code, _)| *code == u.code)
-                .map_or(0, |(_, n)| *n);
-            json!({
-                "name": pick(lang, &u.name_vi, &u.name_en),
-                "count": n,
-                "enough": n >= i64::from(min_responses),
-            })
+                .filter(|u| u.kind == k.code)
+                .map(|u| {
+                    let n = counts
+                        .per_unit
+                        .iter()
+                        .find(|(code, _)| *code == u.code)
+                        .map_or(0, |(_, n)| *n);
+                    let percent = (n * 100) / i64::from(min);
+                    json!({
+                        "name": pick(lang, &u.name_vi, &u.name_en),
+                        "count": n,
+                        "percent": percent,
+                        "bar": percent.min(100),
+                        "enough": n >= i64::from(min),
+                    })
+                })
+                .collect();
+            json!({"name": pick(lang, &k.name_vi, &k.name_en), "min": min, "units": units})
         })
+        .filter(|k| k["units"].as_array().is_some_and(|u| !u.is_empty()))
         .collect();
     let days: Vec<Value> = counts
         .per_day
@@ -44,7 +59,7 @@ pub fn monitor_view(
         .map(|(day, n)| json!({"day": day, "count": n}))
         .collect();
     json!({
-        "units": units,
+        "kinds": kinds,
         "days": days,
         "profile": profile_view(counts, catalog, lang),
         "min_responses": min_responses,
@@ -56,15 +71,30 @@ fn profile_view(counts: &Counts, catalog: &SeedCatalog, lang: &str) -> Vec<Value
         .profile_questions
         .iter()
         .map(|q| {
-            let rows: Vec<Value> = counts
+            // Choices in the questionnaire's order (sizes small to large), then any stored
+            // value the catalog no longer lists.
+            let choices: Vec<_> = catalog
+                .profile_choices
+                .iter()
+                .filter(|c| c.question_code == q.code)
+                .collect();
+            let mut answered: Vec<_> = counts
                 .per_profile
                 .iter()
                 .filter(|(code, _, _)| *code == q.code)
+                .collect();
+            answered.sort_by_key(|(_, value, _)| {
+                choices
+                    .iter()
+                    .position(|c| c.code == *value)
+                    .unwrap_or(usize::MAX)
+            });
+            let rows: Vec<Value> = answered
+                .into_iter()
                 .map(|(_, value, n)| {
-                    let label = catalog
-                        .profile_choices
+                    let label = choices
                         .iter()
-                        .find(|c| c.question_code == q.code && c.code == *value)
+                        .find(|c| c.code == *value)
                         .map_or(value.as_str(), |c| pick(lang, &c.label_vi, &c.label_en));
                     json!({"answer": label, "count": shown(*n)})
                 })

@@ -202,6 +202,10 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
         page.contains("&lt; 5"),
         "small profile groups are suppressed"
     );
+    // The monitor: one table per kind, each unit's progress against its kind's minimum.
+    assert!(page.contains("Lượt đánh giá theo đơn vị — Sở, ban, ngành (tối thiểu "));
+    assert!(page.contains("— UBND xã, phường (tối thiểu 10 lượt đánh giá)"));
+    assert!(page.contains("<td class=\"progress-cell\"><progress max=\"100\""));
     let (_, _, comments) = admin.get("/admin/cycles/2025/comments");
     assert!(
         comments.contains("&lt;b&gt;Cán bộ&lt;/b&gt; nhiệt tình"),
@@ -236,6 +240,34 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
     assert!(
         page.contains(&format!("So với lượt tính trước ({})", runs[1].id)),
         "{page}"
+    );
+    // Grouped by kind (departments before communes), each by rank, with a kind column.
+    let kinds: Vec<&str> = page
+        .split("<tr><td>")
+        .skip(1)
+        .filter_map(|row| row.split("</td>").next())
+        .collect();
+    let first_commune = kinds
+        .iter()
+        .position(|k| *k == "UBND xã, phường")
+        .expect("communes");
+    assert!(kinds[..first_commune]
+        .iter()
+        .all(|k| *k == "Sở, ban, ngành"));
+    assert!(kinds[first_commune..]
+        .iter()
+        .all(|k| *k == "UBND xã, phường"));
+    let ranks: Vec<u32> = page
+        .split("<tr><td>Sở, ban, ngành</td>")
+        .skip(1)
+        .filter_map(|row| {
+            let cell = row.split("<td class=\"num\">").nth(1)?;
+            cell.split('<').next()?.parse().ok()
+        })
+        .collect();
+    assert!(
+        ranks.len() > 3 && ranks.windows(2).all(|w| w[0] <= w[1]),
+        "{ranks:?}"
     );
 
     let (status, page) = confirmed(&mut admin, "/admin/cycles/2025/publish", &[]);
