@@ -274,8 +274,24 @@ fn shorten(label: &str, max: usize) -> String {
 
 /// Inline SVG is an image to assistive technology; its figure caption describes it, and the
 /// table beside it carries every number.
+/// Text between tags also has its `=` written as `&#x3D;`, as the page's templates write it,
+/// so that no name from the catalog reads as markup to any filter (`onerror=`).
 fn accessible(svg: String) -> String {
-    svg.replacen(
+    let mut out = String::with_capacity(svg.len());
+    let mut in_tag = false;
+    for c in svg.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            '=' if !in_tag => {
+                out.push_str("&#x3D;");
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out.replacen(
         "<svg ",
         "<svg role=\"img\" aria-hidden=\"true\" focusable=\"false\" ",
         1,
@@ -309,6 +325,13 @@ mod tests {
             assert!(svg.contains(line.as_str()), "{line}");
         }
         assert!(!svg.contains('…'));
+        let evil = "=HYPERLINK(\"http://evil.example\")<img src=x onerror=alert(2)>";
+        let svg = bars(&[bar(evil, 80.0, Some(0))], (0.0, 100.0), "x", "en").expect("svg");
+        assert!(
+            !svg.contains("onerror=alert") && !svg.contains("<img"),
+            "{svg}"
+        );
+        assert!(svg.contains("onerror&#x3D;alert"));
     }
 
     #[test]

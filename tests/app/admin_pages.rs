@@ -32,6 +32,19 @@ fn confirmed(b: &mut Browser, path: &str, fields: &[(&str, &str)]) -> (u16, Stri
     let (status, _, page) = b.post(path, fields);
     assert_eq!(status, 200, "{path}: a confirmation page first\n{page}");
     assert!(page.contains("name=\"confirm\" value=\"yes\""), "{page}");
+    // The page names each value by the form's label, never by its parameter key.
+    for (key, _) in fields {
+        assert!(
+            !page.contains(&format!("<dt>{key}</dt>")),
+            "{key} shown as a key\n{page}"
+        );
+    }
+    if fields.iter().any(|(k, _)| *k == "min_responses") {
+        assert!(
+            page.contains("<dt>Số lượt đánh giá tối thiểu") || page.contains("<dt>Minimum"),
+            "{page}"
+        );
+    }
     let mut all = fields.to_vec();
     all.push(("confirm", "yes"));
     let (status, _, page) = b.post(path, &all);
