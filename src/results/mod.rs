@@ -13,7 +13,7 @@ pub mod scorecard;
 pub mod what_if;
 pub mod workbook;
 
-pub use format::{number, vi_number, whole};
+pub use format::{local_time, number, vi_number, whole};
 pub use ranking::{headline_view, ranking_csv, ranking_view, SortBy};
 
 use crate::catalog::SeedCatalog;

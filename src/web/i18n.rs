@@ -41,6 +41,33 @@ fn url_query(req: &HttpRequest, key: &str) -> Option<String> {
 /// a value from the context (pages pass message keys as data, e.g. a field's error).
 pub struct FluentHelper;
 
+/// `{{time x}}`: a stored instant in Asia/Ho_Chi_Minh time, in the page's format.
+pub struct TimeHelper;
+
+impl handlebars::HelperDef for TimeHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &handlebars::Helper<'rc>,
+        _: &'reg handlebars::Handlebars<'reg>,
+        ctx: &'rc handlebars::Context,
+        _: &mut handlebars::RenderContext<'reg, 'rc>,
+        out: &mut dyn handlebars::Output,
+    ) -> handlebars::HelperResult {
+        let lang = ctx
+            .data()
+            .get("lang")
+            .and_then(|v| v.as_str())
+            .unwrap_or("vi");
+        let text = h
+            .param(0)
+            .and_then(|p| p.value().as_str())
+            .map(|s| crate::results::local_time(s, lang))
+            .unwrap_or_default();
+        out.write(&handlebars::html_escape(&text))?;
+        Ok(())
+    }
+}
+
 /// `{{num x}}`: a whole number in the page's format ("1.500" in Vietnamese); text as it is.
 pub struct NumberHelper;
 

@@ -254,6 +254,17 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
         page.contains(&format!("So với lượt tính trước ({})", runs[1].id)),
         "{page}"
     );
+    // The run's time in Vietnam, written dd/mm/yyyy hh:mm.
+    let at = page
+        .split("<dt>Thời điểm (giờ Việt Nam)</dt><dd>")
+        .nth(1)
+        .and_then(|rest| rest.split("</dd>").next())
+        .expect("the run's time");
+    let digits: String = at
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else { c })
+        .collect();
+    assert_eq!(digits, "99/99/9999 99:99", "{at}");
     // Grouped by kind (departments before communes), each by rank, with a kind column.
     let kinds: Vec<&str> = page
         .split("<tr><td>")
