@@ -53,14 +53,46 @@ pub fn monitor_view(
         })
         .filter(|k| k["units"].as_array().is_some_and(|u| !u.is_empty()))
         .collect();
+    let day_label = |day: &str| -> String {
+        // Stored as yyyy-mm-dd; read as dd/mm/yyyy in Vietnamese.
+        match (lang, day.split('-').collect::<Vec<_>>().as_slice()) {
+            ("vi", [y, m, d]) => format!("{d}/{m}/{y}"),
+            _ => day.to_string(),
+        }
+    };
     let days: Vec<Value> = counts
         .per_day
         .iter()
-        .map(|(day, n)| json!({"day": day, "count": n}))
+        .map(|(day, n)| json!({"day": day_label(day), "count": n}))
         .collect();
+    // Responses per day as bars, one per day in date order.
+    let most = counts.per_day.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let day_bars: Vec<super::charts::Bar> = counts
+        .per_day
+        .iter()
+        .map(|(day, n)| super::charts::Bar {
+            label: day_label(day),
+            value: *n as f64,
+            interval: None,
+            group: Some(1),
+            marker: None,
+        })
+        .collect();
+    let days_chart = (!day_bars.is_empty())
+        .then(|| {
+            super::charts::bars(
+                &day_bars,
+                (0.0, (most.max(1) as f64 * 1.1).ceil()),
+                &crate::locale::text(lang, "admin-monitor-days"),
+                lang,
+            )
+            .ok()
+        })
+        .flatten();
     json!({
         "kinds": kinds,
         "days": days,
+        "days_chart": days_chart,
         "profile": profile_view(counts, catalog, lang),
         "min_responses": min_responses,
     })

@@ -219,6 +219,8 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
     assert!(page.contains("Lượt đánh giá theo đơn vị — Sở, ban, ngành (tối thiểu "));
     assert!(page.contains("— UBND xã, phường (tối thiểu 10 lượt đánh giá)"));
     assert!(page.contains("<td class=\"progress-cell\"><progress max=\"100\""));
+    // Responses per day drawn as a chart above their table.
+    assert!(page.contains("<figure class=\"chart\"><svg role=\"img\""));
     let (_, _, comments) = admin.get("/admin/cycles/2025/comments");
     assert!(
         comments.contains("&lt;b&gt;Cán bộ&lt;/b&gt; nhiệt tình"),
