@@ -3,6 +3,10 @@
 
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+/// Characters per line of a bar's label (14-point text, about 11 px, in the 300 px label area).
+const LABEL_LINE: usize = 36;
 
 /// Group colours, best group ("Rất tốt") first and darkest to the lowest ("Thấp") lightest:
 /// the groups are ordered, so their colours are too. Six stops of viridis, which stays ordered
@@ -54,7 +58,11 @@ pub fn bars(
     lang: &str,
 ) -> Result<String, String> {
     let n = bars.len().max(1) as i32;
-    let height = 60 + 26 * n as u32;
+    // Long names wrap over two or three lines instead of being cut; rows grow to hold them.
+    let labels: Vec<Vec<String>> = bars.iter().map(|b| wrap(&b.label, LABEL_LINE)).collect();
+    let lines = labels.iter().map(Vec::len).max().unwrap_or(1);
+    let row = if lines <= 2 { 28 } else { 42 };
+    let height = 60 + row * n as u32;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (760, height)).into_drawing_area();
@@ -68,15 +76,8 @@ pub fn bars(
             .y_label_area_size(300)
             .build_cartesian_2d(min..max, (0..n).into_segmented())
             .map_err(|e| e.to_string())?;
-        // Bars are drawn bottom-up, so row r sits at index n - 1 - r.
-        let label_of = |v: &SegmentValue<i32>| match v {
-            SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => usize::try_from(n - 1 - i)
-                .ok()
-                .and_then(|r| bars.get(r))
-                .map(|b| shorten(&b.label, 44))
-                .unwrap_or_default(),
-            SegmentValue::Last => String::new(),
-        };
+        // The unit names are drawn below, wrapped; the axis draws none.
+        let label_of = |_: &SegmentValue<i32>| String::new();
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -90,6 +91,22 @@ pub fn bars(
             .axis_desc_style((FONT, 14))
             .draw()
             .map_err(|e| e.to_string())?;
+        let label_style = TextStyle::from((FONT, 14).into_font())
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Right, VPos::Center));
+        // Bars are drawn bottom-up, so row r sits at index n - 1 - r.
+        for (r, lines) in labels.iter().enumerate() {
+            let (x, y) = chart.backend_coord(&(min, SegmentValue::CenterOf(n - 1 - r as i32)));
+            let first = y - 7 * (lines.len() as i32 - 1);
+            for (k, line) in lines.iter().enumerate() {
+                root.draw(&Text::new(
+                    line.clone(),
+                    (x - 8, first + 14 * k as i32),
+                    label_style.clone(),
+                ))
+                .map_err(|e| e.to_string())?;
+            }
+        }
         for (r, b) in bars.iter().enumerate() {
             let i = n - 1 - r as i32;
             let colour = b
@@ -224,6 +241,29 @@ pub fn group_colour(group: usize) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")
 }
 
+/// `label` in lines of at most `width` characters, broken between words (a word longer than a
+/// line stands alone); never more than three lines, the last one shortened if it must be.
+fn wrap(label: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in label.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    if lines.len() > 3 {
+        let rest = lines.split_off(2).join(" ");
+        lines.push(shorten(&rest, width));
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
 fn shorten(label: &str, max: usize) -> String {
     if label.chars().count() <= max {
         return label.to_string();
@@ -234,8 +274,24 @@ fn shorten(label: &str, max: usize) -> String {
 
 /// Inline SVG is an image to assistive technology; its figure caption describes it, and the
 /// table beside it carries every number.
+/// Text between tags also has its `=` written as `&#x3D;`, as the page's templates write it,
+/// so that no name from the catalog reads as markup to any filter (`onerror=`).
 fn accessible(svg: String) -> String {
-    svg.replacen(
+    let mut out = String::with_capacity(svg.len());
+    let mut in_tag = false;
+    for c in svg.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            '=' if !in_tag => {
+                out.push_str("&#x3D;");
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out.replacen(
         "<svg ",
         "<svg role=\"img\" aria-hidden=\"true\" focusable=\"false\" ",
         1,
@@ -254,6 +310,28 @@ mod tests {
             group,
             marker: None,
         }
+    }
+
+    #[test]
+    fn long_names_wrap_between_words_and_are_not_cut() {
+        let name = "Dong Dang - Lang Son Border Gate Economic Zone Management Board";
+        let lines = wrap(name, LABEL_LINE);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| l.chars().count() <= LABEL_LINE));
+        assert_eq!(lines.join(" "), name);
+        assert_eq!(wrap("Sở Tư pháp", LABEL_LINE), vec!["Sở Tư pháp"]);
+        let svg = bars(&[bar(name, 80.0, Some(0))], (0.0, 100.0), "x", "en").expect("svg");
+        for line in &lines {
+            assert!(svg.contains(line.as_str()), "{line}");
+        }
+        assert!(!svg.contains('…'));
+        let evil = "=HYPERLINK(\"http://evil.example\")<img src=x onerror=alert(2)>";
+        let svg = bars(&[bar(evil, 80.0, Some(0))], (0.0, 100.0), "x", "en").expect("svg");
+        assert!(
+            !svg.contains("onerror=alert") && !svg.contains("<img"),
+            "{svg}"
+        );
+        assert!(svg.contains("onerror&#x3D;alert"));
     }
 
     #[test]

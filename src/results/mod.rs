@@ -4,7 +4,7 @@
 pub mod charts;
 mod format;
 mod method;
-pub use method::method_html;
+pub use method::{annex_html, method_html};
 pub mod monitor;
 pub mod pci;
 mod ranking;
@@ -13,8 +13,8 @@ pub mod scorecard;
 pub mod what_if;
 pub mod workbook;
 
-pub use format::{number, vi_number};
-pub use ranking::{ranking_csv, ranking_view, SortBy};
+pub use format::{local_time, number, vi_number, whole};
+pub use ranking::{headline_view, ranking_csv, ranking_view, SortBy};
 
 use crate::catalog::SeedCatalog;
 use crate::db::{self, cycles::CycleRow, runs::RunRow, Conn, DbError};

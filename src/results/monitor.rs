@@ -22,30 +22,77 @@ pub fn monitor_view(
     min_responses: u32,
     lang: &str,
 ) -> Value {
-    let units: Vec<Value> = catalog
-        .units
+    // Per kind, each unit against its kind's minimum (the cycle's when the kind has none), as a
+    // share: "18 (60%)".
+    let kinds: Vec<Value> = catalog
+        .kinds
         .iter()
-        .map(|u| {
-            let n = counts
-                .per_unit
+        .map(|k| {
+            let min = k.min_responses.unwrap_or(min_responses).max(1);
+            let units: Vec<Value> = catalog
+                .units
                 .iter()
-                .find(|(code, _)| *code == u.code)
-                .map_or(0, |(_, n)| *n);
-            json!({
-                "name": pick(lang, &u.name_vi, &u.name_en),
-                "count": n,
-                "enough": n >= i64::from(min_responses),
-            })
+                .filter(|u| u.kind == k.code)
+                .map(|u| {
+                    let n = counts
+                        .per_unit
+                        .iter()
+                        .find(|(code, _)| *code == u.code)
+                        .map_or(0, |(_, n)| *n);
+                    let percent = (n * 100) / i64::from(min);
+                    json!({
+                        "name": pick(lang, &u.name_vi, &u.name_en),
+                        "count": n,
+                        "percent": percent,
+                        "bar": percent.min(100),
+                        "enough": n >= i64::from(min),
+                    })
+                })
+                .collect();
+            json!({"name": pick(lang, &k.name_vi, &k.name_en), "min": min, "units": units})
         })
+        .filter(|k| k["units"].as_array().is_some_and(|u| !u.is_empty()))
         .collect();
+    let day_label = |day: &str| -> String {
+        // Stored as yyyy-mm-dd; read as dd/mm/yyyy in Vietnamese.
+        match (lang, day.split('-').collect::<Vec<_>>().as_slice()) {
+            ("vi", [y, m, d]) => format!("{d}/{m}/{y}"),
+            _ => day.to_string(),
+        }
+    };
     let days: Vec<Value> = counts
         .per_day
         .iter()
-        .map(|(day, n)| json!({"day": day, "count": n}))
+        .map(|(day, n)| json!({"day": day_label(day), "count": n}))
         .collect();
+    // Responses per day as bars, one per day in date order.
+    let most = counts.per_day.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let day_bars: Vec<super::charts::Bar> = counts
+        .per_day
+        .iter()
+        .map(|(day, n)| super::charts::Bar {
+            label: day_label(day),
+            value: *n as f64,
+            interval: None,
+            group: Some(1),
+            marker: None,
+        })
+        .collect();
+    let days_chart = (!day_bars.is_empty())
+        .then(|| {
+            super::charts::bars(
+                &day_bars,
+                (0.0, (most.max(1) as f64 * 1.1).ceil()),
+                &crate::locale::text(lang, "admin-monitor-days"),
+                lang,
+            )
+            .ok()
+        })
+        .flatten();
     json!({
-        "units": units,
+        "kinds": kinds,
         "days": days,
+        "days_chart": days_chart,
         "profile": profile_view(counts, catalog, lang),
         "min_responses": min_responses,
     })
@@ -56,15 +103,30 @@ fn profile_view(counts: &Counts, catalog: &SeedCatalog, lang: &str) -> Vec<Value
         .profile_questions
         .iter()
         .map(|q| {
-            let rows: Vec<Value> = counts
+            // Choices in the questionnaire's order (sizes small to large), then any stored
+            // value the catalog no longer lists.
+            let choices: Vec<_> = catalog
+                .profile_choices
+                .iter()
+                .filter(|c| c.question_code == q.code)
+                .collect();
+            let mut answered: Vec<_> = counts
                 .per_profile
                 .iter()
                 .filter(|(code, _, _)| *code == q.code)
+                .collect();
+            answered.sort_by_key(|(_, value, _)| {
+                choices
+                    .iter()
+                    .position(|c| c.code == *value)
+                    .unwrap_or(usize::MAX)
+            });
+            let rows: Vec<Value> = answered
+                .into_iter()
                 .map(|(_, value, n)| {
-                    let label = catalog
-                        .profile_choices
+                    let label = choices
                         .iter()
-                        .find(|c| c.question_code == q.code && c.code == *value)
+                        .find(|c| c.code == *value)
                         .map_or(value.as_str(), |c| pick(lang, &c.label_vi, &c.label_en));
                     json!({"answer": label, "count": shown(*n)})
                 })

@@ -156,6 +156,39 @@ pub fn ranking_view(loaded: &LoadedRun, lang: &str, by: SortBy) -> Value {
     })
 }
 
+/// A published year in a few numbers, for the results index: per kind with ranked units, how
+/// many of its units were ranked, and the best and the worst by total.
+pub fn headline_view(loaded: &LoadedRun, lang: &str) -> Value {
+    let kinds: Vec<Value> = loaded
+        .catalog
+        .kinds
+        .iter()
+        .filter_map(|k| {
+            let of_kind = || loaded.result.scores.iter().filter(|s| s.kind == k.code);
+            let mut ranked: Vec<_> = of_kind().filter(|s| s.ranked && s.rank.is_some()).collect();
+            ranked.sort_by_key(|s| s.rank);
+            let unit = |s: &crate::scoring::UnitScore| {
+                json!({
+                    "code": s.unit_code,
+                    "name": unit_name(loaded, &s.unit_code, lang),
+                    "total": number(s.total, lang, 2),
+                    "rank": s.rank,
+                })
+            };
+            let (best, worst) = (ranked.first()?, ranked.last()?);
+            Some(json!({
+                "name": pick(lang, &k.name_vi, &k.name_en),
+                "ranked": ranked.len(),
+                "units": of_kind().count(),
+                "best": unit(best),
+                "worst": unit(worst),
+            }))
+        })
+        .collect();
+    let evaluations: u32 = loaded.result.scores.iter().map(|s| s.responses).sum();
+    json!({"year": loaded.cycle.year, "kinds": kinds, "evaluations": evaluations})
+}
+
 /// The ranking as CSV for spreadsheets: UTF-8 with a BOM (so Excel shows Vietnamese), `.` as
 /// the decimal point, every text cell spreadsheet-safe.
 pub fn ranking_csv(loaded: &LoadedRun) -> Result<Vec<u8>, csv::Error> {

@@ -41,6 +41,63 @@ fn url_query(req: &HttpRequest, key: &str) -> Option<String> {
 /// a value from the context (pages pass message keys as data, e.g. a field's error).
 pub struct FluentHelper;
 
+/// `{{time x}}`: a stored instant in Asia/Ho_Chi_Minh time, in the page's format.
+pub struct TimeHelper;
+
+impl handlebars::HelperDef for TimeHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &handlebars::Helper<'rc>,
+        _: &'reg handlebars::Handlebars<'reg>,
+        ctx: &'rc handlebars::Context,
+        _: &mut handlebars::RenderContext<'reg, 'rc>,
+        out: &mut dyn handlebars::Output,
+    ) -> handlebars::HelperResult {
+        let lang = ctx
+            .data()
+            .get("lang")
+            .and_then(|v| v.as_str())
+            .unwrap_or("vi");
+        let text = h
+            .param(0)
+            .and_then(|p| p.value().as_str())
+            .map(|s| crate::results::local_time(s, lang))
+            .unwrap_or_default();
+        out.write(&handlebars::html_escape(&text))?;
+        Ok(())
+    }
+}
+
+/// `{{num x}}`: a whole number in the page's format ("1.500" in Vietnamese); text as it is.
+pub struct NumberHelper;
+
+impl handlebars::HelperDef for NumberHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &handlebars::Helper<'rc>,
+        _: &'reg handlebars::Handlebars<'reg>,
+        ctx: &'rc handlebars::Context,
+        _: &mut handlebars::RenderContext<'reg, 'rc>,
+        out: &mut dyn handlebars::Output,
+    ) -> handlebars::HelperResult {
+        let lang = ctx
+            .data()
+            .get("lang")
+            .and_then(|v| v.as_str())
+            .unwrap_or("vi");
+        let text = match h.param(0).map(handlebars::PathAndJson::value) {
+            Some(serde_json::Value::Number(n)) => n
+                .as_f64()
+                .map_or_else(|| n.to_string(), |x| crate::results::whole(x, lang)),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Null) | None => String::new(),
+            Some(other) => other.to_string(),
+        };
+        out.write(&handlebars::html_escape(&text))?;
+        Ok(())
+    }
+}
+
 impl handlebars::HelperDef for FluentHelper {
     fn call<'reg: 'rc, 'rc>(
         &self,
@@ -71,7 +128,7 @@ impl handlebars::HelperDef for FluentHelper {
             .map(|(k, v)| {
                 (
                     std::borrow::Cow::Owned(k.to_string()),
-                    fluent_value(v.value()),
+                    fluent_value(k, v.value(), lang),
                 )
             })
             .collect();
@@ -86,8 +143,22 @@ impl handlebars::HelperDef for FluentHelper {
     }
 }
 
-fn fluent_value(v: &serde_json::Value) -> fluent_templates::fluent_bundle::FluentValue<'static> {
+/// A text's argument; counts of a thousand or more are written in the page's format ("1.500"),
+/// years and run numbers as they are.
+fn fluent_value(
+    key: &str,
+    v: &serde_json::Value,
+    lang: &str,
+) -> fluent_templates::fluent_bundle::FluentValue<'static> {
     match v {
+        serde_json::Value::Number(n)
+            if !key.ends_with("year")
+                && key != "run"
+                && n.as_f64()
+                    .is_some_and(|x| x.abs() >= 1000.0 && x.fract() == 0.0) =>
+        {
+            crate::results::whole(n.as_f64().unwrap_or_default(), lang).into()
+        }
         serde_json::Value::Number(n) => n.as_f64().map_or_else(|| n.to_string().into(), Into::into),
         serde_json::Value::String(s) => s.clone().into(),
         serde_json::Value::Null => "".into(),

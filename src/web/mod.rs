@@ -159,6 +159,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/static/commune-search.js", get().to(pages::commune_search))
         .route("/results", get().to(results::index))
         .route("/method", get().to(results::method))
+        .route("/method/phu-luc", get().to(results::method_annex))
         .route("/results/{year}", get().to(results::ranking))
         .route("/results/{year}/pci", get().to(results::pci))
         .route("/results/{year}/what-if", get().to(results::what_if))

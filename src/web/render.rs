@@ -20,6 +20,10 @@ pub fn page(
         "other_lang": crate::locale::pick(lang, "en", "vi"),
         "switch_href": switch_href(req, crate::locale::pick(lang, "en", "vi")),
         "csrf_token": token,
+        // The page's `<title>` and social preview: pages that have a unit or a year set them.
+        "title_unit": null,
+        "title_year": null,
+        "og_description": null,
     });
     if let (Some(ctx), Value::Object(extra)) = (context.as_object_mut(), data) {
         ctx.extend(extra);

@@ -100,11 +100,26 @@ pub async fn index(
     let s = state.clone();
     let cycles =
         web::block(move || s.pool.get().and_then(|mut c| db::cycles::list(&mut c))).await??;
-    let years: Vec<i32> = cycles
+    let lang = super::i18n::lang_of(&req);
+    let mut years: Vec<Value> = Vec::new();
+    for c in cycles
         .iter()
         .filter(|c| c.status() == Status::Published)
-        .map(|c| c.year)
-        .collect();
+        .rev()
+    {
+        let year = c.year;
+        let headline = match published_run(&state, year).await? {
+            Some(loaded) => state
+                .published
+                .view(format!("headline:{year}:{lang}"), || {
+                    results::headline_view(&loaded, lang)
+                })
+                .as_ref()
+                .clone(),
+            None => json!({"year": year, "kinds": [], "evaluations": 0}),
+        };
+        years.push(headline);
+    }
     Ok(render::page(
         &state,
         &req,
@@ -341,8 +356,8 @@ pub async fn package_zip(
     ))
 }
 
-/// The method page: docs/method.md, the part in the page's language (with the shared title
-/// and introduction), as HTML.
+/// The method page for readers: docs/method.md, its title and section in the page's language,
+/// as HTML; it links the technical annex.
 #[tracing::instrument(skip_all)]
 pub async fn method(
     state: web::Data<AppState>,
@@ -352,7 +367,21 @@ pub async fn method(
     let html = state.published.view(format!("method:{lang}"), || {
         json!(results::method_html(lang))
     });
-    let data = json!({"html": html.as_ref()});
+    let data = json!({"html": html.as_ref(), "title_key": "method-title"});
+    Ok(render::page(&state, &req, StatusCode::OK, "method", data)?)
+}
+
+/// The method's technical annex (docs/method-annex.md), in the page's language.
+#[tracing::instrument(skip_all)]
+pub async fn method_annex(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, PageError> {
+    let lang = super::i18n::lang_of(&req);
+    let html = state.published.view(format!("method-annex:{lang}"), || {
+        json!(results::annex_html(lang))
+    });
+    let data = json!({"html": html.as_ref(), "title_key": "method-annex-title"});
     Ok(render::page(&state, &req, StatusCode::OK, "method", data)?)
 }
 

@@ -92,6 +92,8 @@ pub fn registry() -> Handlebars<'static> {
     let mut hb = Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_helper("fluent", Box::new(super::i18n::FluentHelper));
+    hb.register_helper("num", Box::new(super::i18n::NumberHelper));
+    hb.register_helper("time", Box::new(super::i18n::TimeHelper));
     for (name, text) in TEMPLATES {
         // The templates are part of the binary and covered by tests; a broken one is a bug
         // that must stop the build's tests, so registering failures are logged loudly.

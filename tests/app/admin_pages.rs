@@ -32,6 +32,19 @@ fn confirmed(b: &mut Browser, path: &str, fields: &[(&str, &str)]) -> (u16, Stri
     let (status, _, page) = b.post(path, fields);
     assert_eq!(status, 200, "{path}: a confirmation page first\n{page}");
     assert!(page.contains("name=\"confirm\" value=\"yes\""), "{page}");
+    // The page names each value by the form's label, never by its parameter key.
+    for (key, _) in fields {
+        assert!(
+            !page.contains(&format!("<dt>{key}</dt>")),
+            "{key} shown as a key\n{page}"
+        );
+    }
+    if fields.iter().any(|(k, _)| *k == "min_responses") {
+        assert!(
+            page.contains("<dt>Số lượt đánh giá tối thiểu") || page.contains("<dt>Minimum"),
+            "{page}"
+        );
+    }
     let mut all = fields.to_vec();
     all.push(("confirm", "yes"));
     let (status, _, page) = b.post(path, &all);
@@ -202,6 +215,12 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
         page.contains("&lt; 5"),
         "small profile groups are suppressed"
     );
+    // The monitor: one table per kind, each unit's progress against its kind's minimum.
+    assert!(page.contains("Lượt đánh giá theo đơn vị — Sở, ban, ngành (tối thiểu "));
+    assert!(page.contains("— UBND xã, phường (tối thiểu 10 lượt đánh giá)"));
+    assert!(page.contains("<td class=\"progress-cell\"><progress max=\"100\""));
+    // Responses per day drawn as a chart above their table.
+    assert!(page.contains("<figure class=\"chart\"><svg role=\"img\""));
     let (_, _, comments) = admin.get("/admin/cycles/2025/comments");
     assert!(
         comments.contains("&lt;b&gt;Cán bộ&lt;/b&gt; nhiệt tình"),
@@ -236,6 +255,45 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
     assert!(
         page.contains(&format!("So với lượt tính trước ({})", runs[1].id)),
         "{page}"
+    );
+    // The run's time in Vietnam, written dd/mm/yyyy hh:mm.
+    let at = page
+        .split("<dt>Thời điểm (giờ Việt Nam)</dt><dd>")
+        .nth(1)
+        .and_then(|rest| rest.split("</dd>").next())
+        .expect("the run's time");
+    let digits: String = at
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else { c })
+        .collect();
+    assert_eq!(digits, "99/99/9999 99:99", "{at}");
+    // Grouped by kind (departments before communes), each by rank, with a kind column.
+    let kinds: Vec<&str> = page
+        .split("<tr><td>")
+        .skip(1)
+        .filter_map(|row| row.split("</td>").next())
+        .collect();
+    let first_commune = kinds
+        .iter()
+        .position(|k| *k == "UBND xã, phường")
+        .expect("communes");
+    assert!(kinds[..first_commune]
+        .iter()
+        .all(|k| *k == "Sở, ban, ngành"));
+    assert!(kinds[first_commune..]
+        .iter()
+        .all(|k| *k == "UBND xã, phường"));
+    let ranks: Vec<u32> = page
+        .split("<tr><td>Sở, ban, ngành</td>")
+        .skip(1)
+        .filter_map(|row| {
+            let cell = row.split("<td class=\"num\">").nth(1)?;
+            cell.split('<').next()?.parse().ok()
+        })
+        .collect();
+    assert!(
+        ranks.len() > 3 && ranks.windows(2).all(|w| w[0] <= w[1]),
+        "{ranks:?}"
     );
 
     let (status, page) = confirmed(&mut admin, "/admin/cycles/2025/publish", &[]);
@@ -833,5 +891,5 @@ fn every_results_and_admin_page_renders_in_both_languages() {
         "trend over both years"
     );
     let (_, _, method) = admin.get("/method?lang=en");
-    assert!(method.contains("<h2>English</h2>"));
+    assert!(method.contains("<h1>The DDCI scoring method</h1>"));
 }

@@ -15,6 +15,7 @@ mod group_commit;
 mod package_reproduction;
 mod paper_import;
 mod proxy;
+mod reader_pages;
 mod reproducible_runs;
 mod results_pages;
 mod schema_drift;

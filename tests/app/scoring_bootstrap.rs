@@ -1,5 +1,5 @@
 //! The engine's bootstrap equals a plain re-implementation of the documented procedure
-//! (docs/method.md, "Decisions" 4–7), written here from the public building blocks only:
+//! (docs/method-annex.md, "Decisions" 4–7), written here from the public building blocks only:
 //! draw with `replicate_rng` + `DrawBelow`, aggregate with `raw_value`, normalise, total and
 //! rank with `rank_totals`, and take numpy-style percentiles.
 

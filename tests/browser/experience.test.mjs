@@ -161,4 +161,51 @@ for (const [i, width] of WIDTHS.entries()) {
     await screenshot(page, "scorecard", width);
     await page.context().close();
   });
+
+  test(`a header of at most two lines, the PCI table, the chart and the results index read at ${width} px`, async () => {
+    const page = await open(width);
+    await page.goto(`${demo.base}/results/2024/pci`);
+    await checkPage(page, "PCI", width);
+    // The header: at most two lines of text (line height about 24 px, padding included).
+    const header = await page.locator("header.site").evaluate((h) => h.getBoundingClientRect().height);
+    assert.ok(header <= 80, `header of at most two lines: ${header} px`);
+    // Every PCI row is within the screen: the table does not scroll sideways.
+    const wrap = await page.locator(".table-wrap").first().evaluate((w) => [w.scrollWidth, w.clientWidth]);
+    assert.ok(wrap[0] <= wrap[1] + 1, `the PCI table fits: ${wrap}`);
+    const land = await page.locator("table.pci tbody tr", { hasText: "Tiếp cận đất đai" }).textContent();
+    assert.match(land, /Trung vị của 11 đơn vị UBND huyện, thành phố/);
+    assert.match(land, /\d+\/25/);
+
+    await page.goto(`${demo.base}/results/2024`);
+    const chart = page.locator("figure.ranking-chart").first();
+    if (width < 600) {
+      assert.equal(await chart.isVisible(), false, "the stacked table stands in for the chart");
+      assert.ok(await page.locator(".narrow-note").first().isVisible());
+    } else {
+      // Names at 11 px or more on screen, never cut with an ellipsis.
+      const names = await chart.locator("svg text[text-anchor=end]").evaluateAll((ts) =>
+        ts.filter((t) => t.textContent.trim() !== "").map((t) => {
+          const svg = t.ownerSVGElement;
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          return [t.textContent.trim(), Number(t.getAttribute("font-size")) * scale];
+        }));
+      assert.ok(names.length > 20, "names drawn");
+      assert.ok(names.every(([name]) => !name.endsWith("…")), "names wrapped, not cut");
+      assert.ok(names.every(([, px]) => px >= 10.9), `names at 11 px or more: ${names.map((n) => n[1])}`);
+    }
+
+    await page.goto(`${demo.base}/results`);
+    await checkPage(page, "results index", width);
+    const index = await page.textContent("main");
+    assert.match(index, /Cao nhất/);
+    assert.match(index, /Thấp nhất/);
+    assert.match(index, /Xếp hạng 25 trên 25 đơn vị/);
+    assert.match(index, /\d\.\d{3} lượt doanh nghiệp đánh giá/);
+    await page.goto(`${demo.base}/method`);
+    await checkPage(page, "method", width);
+    await page.locator('a[href="/method/phu-luc"]').first().click();
+    await page.waitForURL(/phu-luc/);
+    await checkPage(page, "method annex", width);
+    await page.context().close();
+  });
 }

@@ -147,22 +147,31 @@ impl ActionForm {
             .filter(|d| !d.is_empty())
     }
 
-    /// The fields to carry into the confirmation form.
+    /// The fields to carry into the confirmation form, each with the label of the form it came
+    /// from (the page shows labels, never parameter keys) and, for the source, its choice's text.
     fn carried(&self) -> Vec<Value> {
         let pairs = [
-            ("year", &self.year),
-            ("source", &self.source),
-            ("closes_on", &self.closes_on),
-            ("bootstrap", &self.bootstrap),
-            ("seed", &self.seed),
-            ("min_responses", &self.min_responses),
-            ("pool_years", &self.pool_years),
+            ("year", "admin-col-year", &self.year),
+            ("source", "admin-create-source", &self.source),
+            ("closes_on", "admin-closes-on", &self.closes_on),
+            ("bootstrap", "admin-param-bootstrap", &self.bootstrap),
+            ("seed", "admin-param-seed", &self.seed),
+            ("min_responses", "admin-param-min", &self.min_responses),
+            ("pool_years", "admin-param-pool", &self.pool_years),
         ];
         pairs
             .iter()
-            .filter_map(|(name, v)| {
+            .filter_map(|(name, label_key, v)| {
                 let v = v.as_deref()?.trim();
-                (!v.is_empty()).then(|| json!({"name": name, "value": v}))
+                let (shown_key, shown_year) = match (*name, v.strip_prefix("copy:")) {
+                    ("source", Some(year)) => (Some("admin-source-copy"), Some(year)),
+                    ("source", None) if v == "seed" => (Some("admin-source-seed"), None),
+                    _ => (None, None),
+                };
+                (!v.is_empty()).then(|| {
+                    json!({"name": name, "value": v, "label_key": label_key,
+                        "shown_key": shown_key, "shown_year": shown_year})
+                })
             })
             .collect()
     }

@@ -38,16 +38,28 @@ fn run_data(
         .as_ref()
         .map(|p| db::runs::load(&mut conn, p, year))
         .transpose()?;
-    let rows: Vec<Value> = diff(&current, before.as_ref())
+    // Kind by kind in the catalog's order, each by rank (units not ranked last, in catalog order).
+    let mut diffs: Vec<_> = diff(&current, before.as_ref())
+        .into_iter()
+        .zip(current.scores.iter().map(|s| s.kind.clone()))
+        .collect();
+    let kind_at = |k: &str| catalog.kinds.iter().position(|c| c.code == k);
+    diffs.sort_by_key(|(d, kind)| (kind_at(kind), d.rank.is_none(), d.rank));
+    let rows: Vec<Value> = diffs
         .iter()
-        .map(|d| {
+        .map(|(d, kind)| {
+            let kind_name = catalog
+                .kinds
+                .iter()
+                .find(|k| k.code == *kind)
+                .map_or(kind.as_str(), |k| pick(lang, &k.name_vi, &k.name_en));
             let name = catalog
                 .units
                 .iter()
                 .find(|u| u.code == d.unit_code)
                 .map_or(d.unit_code.as_str(), |u| pick(lang, &u.name_vi, &u.name_en));
             json!({
-                "name": name, "total": fmt(d.total, lang), "rank": d.rank,
+                "name": name, "kind": kind_name, "total": fmt(d.total, lang), "rank": d.rank,
                 "previous_total": fmt(d.previous_total, lang), "previous_rank": d.previous_rank,
                 "total_change": fmt(d.total_change, lang), "rank_change": d.rank_change,
             })
