@@ -74,7 +74,9 @@ pub fn bars(
             .margin_right(24)
             .x_label_area_size(36)
             .y_label_area_size(300)
-            .build_cartesian_2d(min..max, (0..n).into_segmented())
+            // n rows: plotters' integer ranges include their end, so 0..n−1 holds n segments
+            // (0..n would leave an empty slot above the first bar).
+            .build_cartesian_2d(min..max, (0..n - 1).into_segmented())
             .map_err(|e| e.to_string())?;
         // The unit names are drawn below, wrapped; the axis draws none.
         let label_of = |_: &SegmentValue<i32>| String::new();

@@ -153,6 +153,8 @@ pub fn ranking_view(loaded: &LoadedRun, lang: &str, by: SortBy) -> Value {
         "year": loaded.cycle.year, "kinds": kinds, "min_responses": loaded.config.min_responses,
         "few_below": super::FEW_RESPONSES,
         "legend": legend, "sort": by.as_str(),
+        // The note on "significant" only where a change has an interval to judge it by.
+        "any_change_interval": loaded.result.scores.iter().any(|s| s.total_change_ci_low.is_some()),
     })
 }
 
