@@ -139,6 +139,7 @@ pub fn server(
 ) -> std::io::Result<actix_web::dev::Server> {
     let state = AppState::new(pool, settings).map_err(std::io::Error::other)?;
     let state = actix_web::web::Data::new(state);
+    let https = settings.public_url.starts_with("https://");
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -147,7 +148,11 @@ pub fn server(
                 web::server_error_page,
             ))
             .wrap(middleware::Compress::default())
-            .wrap(web::security_headers())
+            .wrap(web::security_headers(https))
+            .wrap(middleware::Condition::new(
+                https,
+                middleware::from_fn(web::secure_cookies),
+            ))
             // The path only: query strings can carry invitation codes (`/survey?code=…`),
             // and logs must never contain codes.
             .wrap(

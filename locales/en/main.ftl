@@ -334,3 +334,7 @@ scorecard-sensitivity-stable = Rank { $rank } holds if the component weights cha
 
 og-description = What businesses say about Lạng Sơn province's departments and district and commune People's Committees: scores, ranks and confidence intervals.
 print-source = DDCI Lạng Sơn { $year } — Department and District Competitiveness Index of Lạng Sơn province. Source: the { $year } DDCI business survey of the Lạng Sơn Business Association and the Department of Planning and Investment, under plan 230/KH-UBND.
+admin-col-account = Status
+admin-account-disabled = Disabled
+admin-account-disable = Disable
+admin-account-enable = Enable

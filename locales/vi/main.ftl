@@ -333,3 +333,7 @@ scorecard-sensitivity-stable = Hạng { $rank } vẫn giữ nguyên nếu trọn
 
 og-description = Kết quả khảo sát doanh nghiệp đánh giá các sở, ban, ngành và UBND cấp huyện, xã của tỉnh Lạng Sơn: điểm, xếp hạng và khoảng tin cậy.
 print-source = DDCI Lạng Sơn { $year } — Chỉ số năng lực cạnh tranh cấp sở, ban, ngành và địa phương tỉnh Lạng Sơn. Nguồn: khảo sát doanh nghiệp DDCI năm { $year } của Hiệp hội Doanh nghiệp tỉnh Lạng Sơn và Sở Kế hoạch và Đầu tư, theo Kế hoạch số 230/KH-UBND.
+admin-col-account = Trạng thái
+admin-account-disabled = Đã khóa
+admin-account-disable = Khóa tài khoản
+admin-account-enable = Mở khóa

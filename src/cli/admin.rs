@@ -19,6 +19,16 @@ pub enum AdminAction {
     },
     /// List the accounts.
     List,
+    /// Disable an account: it cannot sign in, and its sessions end at once.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -43,10 +53,24 @@ pub fn run(
             eprintln!("account `{username}` created ({})", role.as_str());
         }
         AdminAction::List => {
-            println!("username,role,created_at");
+            println!("username,role,created_at,disabled_at");
             for u in db::admin::list_users(&mut conn)? {
-                println!("{},{},{}", u.username, u.role.as_str(), u.created_at);
+                let disabled = u.disabled_at.as_deref().unwrap_or("");
+                println!(
+                    "{},{},{},{disabled}",
+                    u.username,
+                    u.role.as_str(),
+                    u.created_at
+                );
             }
+        }
+        AdminAction::Disable { username } => {
+            db::admin::set_disabled(&mut conn, "cli", &username, true)?;
+            eprintln!("account `{username}` disabled; its sessions have ended");
+        }
+        AdminAction::Enable { username } => {
+            db::admin::set_disabled(&mut conn, "cli", &username, false)?;
+            eprintln!("account `{username}` enabled");
         }
     }
     Ok(())

@@ -12,6 +12,8 @@ pub struct User {
     pub username: String,
     pub role: Role,
     pub created_at: String,
+    /// When the account was disabled; a disabled account cannot sign in.
+    pub disabled_at: Option<String>,
 }
 
 /// One line of the audit log.
@@ -32,14 +34,44 @@ pub enum CreateUserError {
     Db(#[from] DbError),
 }
 
-type UserRow = (i64, String, String, String);
+type UserRow = (i64, String, String, String, Option<String>);
 
-fn user((id, username, role, created_at): UserRow) -> User {
+fn user((id, username, role, created_at, disabled_at): UserRow) -> User {
     User {
         id,
         username,
         role: role.parse().unwrap_or(Role::Analyst),
         created_at,
+        disabled_at,
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DisableError {
+    #[error("there is no account named `{0}`")]
+    Unknown(String),
+    #[error("an admin cannot disable their own account")]
+    Own,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Disables `username` (or enables it again with `disable = false`), ends every session of a
+/// disabled account, and audits it, in one transaction.
+pub fn set_disabled(
+    conn: &mut Conn,
+    actor: &str,
+    username: &str,
+    disable: bool,
+) -> Result<(), DisableError> {
+    if disable && actor == username {
+        return Err(DisableError::Own);
+    }
+    let at = crate::clock::now_rfc3339();
+    match queries::set_disabled(conn, actor, username, disable, &at) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(DisableError::Unknown(username.to_string())),
+        Err(e) => Err(DisableError::Db(e.into())),
     }
 }
 
@@ -154,11 +186,46 @@ mod queries {
                     admin_users::username,
                     admin_users::role,
                     admin_users::created_at,
+                    admin_users::disabled_at,
                 ),
                 admin_users::password_hash,
             ))
             .first(c)
             .optional()
+    }
+
+    /// Sets or clears `disabled_at`; false when no account has that name.
+    pub(crate) fn set_disabled(
+        c: &mut Db,
+        actor: &str,
+        username: &str,
+        disable: bool,
+        at: &str,
+    ) -> QueryResult<bool> {
+        c.write_tx(|c| {
+            let id: Option<i64> = admin_users::table
+                .filter(admin_users::username.eq(username))
+                .select(admin_users::id)
+                .first(c)
+                .optional()?;
+            let Some(id) = id else {
+                return Ok(false);
+            };
+            diesel::update(admin_users::table.find(id))
+                .set(admin_users::disabled_at.eq(disable.then_some(at)))
+                .execute(c)?;
+            if disable {
+                diesel::delete(admin_sessions::table.filter(admin_sessions::user_id.eq(id)))
+                    .execute(c)?;
+            }
+            let action = if disable {
+                "account.disable"
+            } else {
+                "account.enable"
+            };
+            audit(c, at, actor, action, username)?;
+            Ok(true)
+        })
     }
 
     pub(crate) fn list_users(c: &mut Db) -> QueryResult<Vec<UserRow>> {
@@ -169,6 +236,7 @@ mod queries {
                 admin_users::username,
                 admin_users::role,
                 admin_users::created_at,
+                admin_users::disabled_at,
             ))
             .load(c)
     }
@@ -200,11 +268,14 @@ mod queries {
             .inner_join(admin_users::table)
             .filter(admin_sessions::token_hash.eq(token_hash))
             .filter(admin_sessions::expires_at.gt(now))
+            // A disabled account's sessions are deleted; this keeps any in flight useless too.
+            .filter(admin_users::disabled_at.is_null())
             .select((
                 admin_users::id,
                 admin_users::username,
                 admin_users::role,
                 admin_users::created_at,
+                admin_users::disabled_at,
             ))
             .first(c)
             .optional()

@@ -427,6 +427,7 @@ diesel::table! {
         password_hash -> Text,
         role -> Text,
         created_at -> Text,
+        disabled_at -> Nullable<Text>,
     }
 }
 

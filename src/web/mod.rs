@@ -221,9 +221,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Headers for every answer: no inline script, no framing, no MIME sniffing, no referrer
-/// leaking survey links.
-pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+/// leaking survey links; behind https (`https`), HSTS too, so that a browser never again
+/// reaches the survey over plain http.
+pub fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
         .add((
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -231,5 +232,37 @@ pub fn security_headers() -> DefaultHeaders {
         ))
         .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .add((header::REFERRER_POLICY, "no-referrer"))
-        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::X_FRAME_OPTIONS, "DENY"));
+    if https {
+        headers.add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"))
+    } else {
+        headers
+    }
+}
+
+/// Marks every cookie `Secure` (session, CSRF, language, admin) when the service is reached
+/// over https (`DDCI_PUBLIC_URL`), so no browser sends one over plain http. One place for all
+/// cookies, rather than a flag at each of their builders.
+pub async fn secure_cookies(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    use actix_web::http::header::{HeaderValue, SET_COOKIE};
+    let mut res = next.call(req).await?;
+    let headers = res.headers_mut();
+    let cookies: Vec<HeaderValue> = headers.get_all(SET_COOKIE).cloned().collect();
+    if cookies.is_empty() {
+        return Ok(res);
+    }
+    headers.remove(SET_COOKIE);
+    for cookie in cookies {
+        let text = cookie.to_str().unwrap_or_default();
+        let secure = if text.to_ascii_lowercase().contains("; secure") {
+            text.to_string()
+        } else {
+            format!("{text}; Secure")
+        };
+        headers.append(SET_COOKIE, HeaderValue::from_str(&secure).unwrap_or(cookie));
+    }
+    Ok(res)
 }

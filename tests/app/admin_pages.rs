@@ -782,6 +782,53 @@ fn failed_sign_ins_are_throttled() {
 }
 
 #[test]
+fn a_disabled_account_is_signed_out_at_once_and_cannot_sign_in_until_enabled() {
+    let db = TestDb::new();
+    admin_account(&db, "chu_tich", "admin");
+    admin_account(&db, "phan_tich", "analyst");
+    let server = TestServer::start(db.pool());
+    let mut admin = sign_in(&server, "chu_tich");
+    let mut analyst = sign_in(&server, "phan_tich");
+    assert_eq!(analyst.get("/admin").0, 200);
+    let (status, _, page) = admin.post(
+        "/admin/users/account",
+        &[("username", "phan_tich"), ("action", "disable")],
+    );
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        analyst.get("/admin").0,
+        303,
+        "the analyst's session has ended"
+    );
+    let (status, _, _) = Browser::new(&server).post(
+        "/admin/login",
+        &[("username", "phan_tich"), ("password", ADMIN_PASSWORD)],
+    );
+    assert_eq!(status, 401, "a disabled account cannot sign in");
+    let (_, _, users) = admin.get("/admin/users");
+    assert!(
+        users.contains("Đã khóa") || users.contains("Disabled"),
+        "{users}"
+    );
+    // Nobody disables their own account (there would be no admin left to undo it).
+    let (status, _, _) = admin.post(
+        "/admin/users/account",
+        &[("username", "chu_tich"), ("action", "disable")],
+    );
+    assert_eq!(status, 409);
+    assert_eq!(admin.get("/admin").0, 200);
+    admin.post(
+        "/admin/users/account",
+        &[("username", "phan_tich"), ("action", "enable")],
+    );
+    sign_in(&server, "phan_tich");
+    let mut conn = db.pool().get().expect("conn");
+    let log = db::admin::audit_log(&mut conn, 20).expect("log");
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"account.disable") && actions.contains(&"account.enable"));
+}
+
+#[test]
 fn the_audit_log_keeps_at_most_64_characters_of_a_typed_name() {
     let db = TestDb::new();
     let server = TestServer::start(db.pool());

@@ -502,3 +502,65 @@ fn an_untouched_block_asks_before_the_unit_is_skipped_and_every_page_shows_progr
     );
     assert!(html.contains("action=\"/survey/submit\""));
 }
+
+#[test]
+fn behind_https_every_cookie_is_secure_and_browsers_are_told_to_stay_on_https() {
+    let db = TestDb::new();
+    let codes = cycle_with_codes(&db, 1);
+    let mut settings = ddci::config::Settings::defaults_for(db.pool().url().clone());
+    settings.public_url = "https://ddci.langson.example".into();
+    let server = TestServer::start_with(db.pool(), settings);
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let page = agent
+        .get(&server.url("/survey?lang=en"))
+        .call()
+        .expect("200");
+    assert_eq!(
+        page.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
+    let cookies: Vec<String> = page
+        .all("set-cookie")
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert!(cookies.len() >= 2, "CSRF and language cookies: {cookies:?}");
+    assert!(
+        cookies.iter().all(|c| c.contains("; Secure")),
+        "{cookies:?}"
+    );
+    let csrf = cookies
+        .iter()
+        .find(|c| c.starts_with("csrf="))
+        .and_then(|c| c.split(';').next())
+        .expect("csrf cookie")
+        .to_string();
+    let token = csrf.trim_start_matches("csrf=").to_string();
+    let answer = match agent
+        .post(&server.url("/survey"))
+        .set("cookie", &csrf)
+        .send_form(&[("code", &codes[0]), ("csrf_token", &token)])
+    {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("{e}"),
+    };
+    let session = answer
+        .all("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("ddci_survey="))
+        .expect("session cookie")
+        .to_string();
+    assert!(
+        session.contains("; Secure") && session.contains("HttpOnly"),
+        "{session}"
+    );
+    // Over plain http (the default), no HSTS and no Secure flag.
+    let plain = TestServer::start(db.pool());
+    let page = agent.get(&plain.url("/survey")).call().expect("200");
+    assert_eq!(page.header("strict-transport-security"), None);
+    assert!(!page
+        .header("set-cookie")
+        .unwrap_or_default()
+        .contains("Secure"));
+}

@@ -63,6 +63,11 @@ fn check(state: &AppState, username: &str, password: &str) -> Result<Verdict, db
         db::admin::audit(&mut conn, &auth::audit_name(username), "login.failed", "")?;
         return Ok(Verdict::Out);
     };
+    // A disabled account is refused like a wrong password (no hint that the name exists).
+    if user.disabled_at.is_some() {
+        db::admin::audit(&mut conn, &user.username, "login.disabled", "")?;
+        return Ok(Verdict::Out);
+    }
     let (token, hash) = auth::new_session_token();
     let expires = chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS);
     let expires = expires.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);

@@ -226,7 +226,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/cycles/{year}/{action}", web::post().to(cycles::action))
             .route("/audit", web::get().to(reports::audit))
             .route("/users", web::get().to(reports::users))
-            .route("/users", web::post().to(reports::create_user)),
+            .route("/users", web::post().to(reports::create_user))
+            .route("/users/account", web::post().to(reports::set_account)),
     );
 }
 

@@ -172,6 +172,43 @@ pub struct NewUserForm {
     role: String,
 }
 
+#[derive(Deserialize)]
+pub struct AccountForm {
+    csrf_token: Option<String>,
+    username: String,
+    /// "disable" or "enable".
+    action: String,
+}
+
+/// Disables or enables an account (admins only; never one's own).
+#[tracing::instrument(skip_all)]
+pub async fn set_account(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<AccountForm>,
+) -> Result<HttpResponse, PageError> {
+    let user = staff_or_page!(state, req, Need::Admin);
+    if let Some(refused) = csrf_refused(&state, &req, form.csrf_token.as_deref()) {
+        return refused;
+    }
+    let (s, actor, form) = (state.clone(), user.username.clone(), form.into_inner());
+    let result = web::block(move || -> anyhow::Result<String> {
+        let disable = form.action == "disable";
+        let mut conn = s.pool.get()?;
+        db::admin::set_disabled(&mut conn, &actor, &form.username, disable)?;
+        Ok(if disable {
+            format!(
+                "account `{}` disabled; its sessions have ended",
+                form.username
+            )
+        } else {
+            format!("account `{}` enabled", form.username)
+        })
+    })
+    .await?;
+    outcome(&state, &req, &user, result, "/admin/users")
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn create_user(
     state: web::Data<AppState>,
