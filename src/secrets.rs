@@ -128,14 +128,7 @@ fn create(path: &Path, s: &Secrets) -> Result<Secrets, SecretsError> {
         hex::encode(random(6))
     ));
     let tmp = path.with_file_name(name);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let written = options.open(&tmp).and_then(|mut f| {
-        f.write_all(format(s).as_bytes())?;
-        f.sync_all()
-    });
+    let written = write_private(&tmp, format(s).as_bytes(), true);
     let linked = written.and_then(|()| std::fs::hard_link(&tmp, path));
     let _ = std::fs::remove_file(&tmp);
     match linked {
@@ -145,6 +138,23 @@ fn create(path: &Path, s: &Secrets) -> Result<Secrets, SecretsError> {
         }
         Err(e) => Err(err(e)),
     }
+}
+
+/// Writes `bytes` to a file readable by its owner only (mode 0600), synced to disk; `new`
+/// refuses an existing file, else it is replaced.
+pub fn write_private(path: &Path, bytes: &[u8], new: bool) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if new {
+        options.create_new(true);
+    } else {
+        options.create(true).truncate(true);
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 fn legacy(conn: &mut Conn) -> Result<Option<Secrets>, SecretsError> {

@@ -4,7 +4,7 @@
 use super::{number, unit_name, LoadedRun};
 use crate::locale::pick;
 use crate::scoring::what_if::{self, WeightError, WeightedComponent, WhatIfUnit};
-use crate::scoring::{ranking_order, UnitScore};
+use crate::scoring::UnitScore;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -56,7 +56,8 @@ pub fn compute(
     Ok((weights, units))
 }
 
-fn published<'a>(loaded: &'a LoadedRun, code: &str) -> Option<&'a UnitScore> {
+/// The unit's published row.
+pub fn published<'a>(loaded: &'a LoadedRun, code: &str) -> Option<&'a UnitScore> {
     loaded.result.scores.iter().find(|s| s.unit_code == code)
 }
 
@@ -86,14 +87,9 @@ pub fn page_view(
                     })
                 })
                 .collect();
-            let mut rows: Vec<&WhatIfUnit> = units.iter().filter(|u| u.kind == k.code).collect();
-            rows.sort_by(|a, b| match (published(loaded, &a.unit_code), published(loaded, &b.unit_code)) {
-                _ if a.rank != b.rank => (a.rank.is_none(), a.rank).cmp(&(b.rank.is_none(), b.rank)),
-                (Some(x), Some(y)) => ranking_order(x, y),
-                _ => a.unit_code.cmp(&b.unit_code),
-            });
-            let rows: Vec<Value> = rows
-                .iter()
+            // `compute` already orders units by kind, new rank, code.
+            let rows: Vec<Value> = (units.iter())
+                .filter(|u| u.kind == k.code)
                 .map(|u| {
                     let p = published(loaded, &u.unit_code);
                     let moved = u.rank.zip(p.and_then(|p| p.rank)).map(|(now, then)| i64::from(then) - i64::from(now));

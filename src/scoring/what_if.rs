@@ -78,32 +78,29 @@ pub fn recompute(
     weights: &BTreeMap<String, f64>,
     groups: &[Group],
 ) -> Vec<WhatIfUnit> {
-    let mut by_unit: BTreeMap<(&str, &str), Vec<Option<f64>>> = BTreeMap::new();
-    let position: BTreeMap<&str, (usize, &str)> = (components.iter())
+    // Each component's kind and its position among its kind's components.
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let position: BTreeMap<&str, (&str, usize)> = (components.iter())
         .map(|c| {
-            let same_kind = components.iter().filter(|d| d.kind == c.kind);
-            let index = same_kind.take_while(|d| d.code != c.code).count();
-            (c.code.as_str(), (index, c.kind.as_str()))
+            let next = seen.entry(c.kind.as_str()).or_default();
+            *next += 1;
+            (c.code.as_str(), (c.kind.as_str(), *next - 1))
         })
         .collect();
-    let width = |kind: &str| components.iter().filter(|c| c.kind == kind).count();
+    let mut by_unit: BTreeMap<(&str, &str), Vec<Option<f64>>> = BTreeMap::new();
     for s in scores {
-        let Some(&(i, kind)) = position.get(s.component_code.as_str()) else {
+        let Some(&(kind, i)) = position.get(s.component_code.as_str()) else {
             continue;
         };
-        let row = (by_unit.entry((kind, s.unit_code.as_str())))
-            .or_insert_with(|| vec![None; width(kind)]);
+        let row =
+            (by_unit.entry((kind, s.unit_code.as_str()))).or_insert_with(|| vec![None; seen[kind]]);
         row[i] = s.score;
     }
     let mut out = Vec::new();
-    let kinds: Vec<&str> = by_unit.keys().map(|(k, _)| *k).collect();
-    let mut kinds_seen: Vec<&str> = Vec::new();
-    for k in kinds {
-        if !kinds_seen.contains(&k) {
-            kinds_seen.push(k);
-        }
-    }
-    for kind in kinds_seen {
+    // `by_unit` is ordered by (kind, unit): its kinds come sorted, each once after dedup.
+    let mut kinds: Vec<&str> = by_unit.keys().map(|(k, _)| *k).collect();
+    kinds.dedup();
+    for kind in kinds {
         let w: Vec<f64> = (components.iter())
             .filter(|c| c.kind == kind)
             .map(|c| weights.get(&c.code).copied().unwrap_or(c.weight))

@@ -363,12 +363,7 @@ pub async fn method(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let lang = super::i18n::lang_of(&req);
-    let html = state.published.view(format!("method:{lang}"), || {
-        json!(results::method_html(lang))
-    });
-    let data = json!({"html": html.as_ref(), "title_key": "method-title"});
-    Ok(render::page(&state, &req, StatusCode::OK, "method", data)?)
+    method_page(&state, &req, "method", "method-title", results::method_html)
 }
 
 /// The method's technical annex (docs/method-annex.md), in the page's language.
@@ -377,12 +372,29 @@ pub async fn method_annex(
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, PageError> {
-    let lang = super::i18n::lang_of(&req);
-    let html = state.published.view(format!("method-annex:{lang}"), || {
-        json!(results::annex_html(lang))
-    });
-    let data = json!({"html": html.as_ref(), "title_key": "method-annex-title"});
-    Ok(render::page(&state, &req, StatusCode::OK, "method", data)?)
+    method_page(
+        &state,
+        &req,
+        "method-annex",
+        "method-annex-title",
+        results::annex_html,
+    )
+}
+
+/// One of the method's documents in the page's language, its HTML kept once built.
+fn method_page(
+    state: &AppState,
+    req: &HttpRequest,
+    name: &str,
+    title_key: &str,
+    html_of: fn(&str) -> String,
+) -> Result<HttpResponse, PageError> {
+    let lang = super::i18n::lang_of(req);
+    let html = state
+        .published
+        .view(format!("{name}:{lang}"), || json!(html_of(lang)));
+    let data = json!({"html": html.as_ref(), "title_key": title_key});
+    Ok(render::page(state, req, StatusCode::OK, "method", data)?)
 }
 
 /// A published cycle's run, for the API (no previews there).

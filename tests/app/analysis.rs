@@ -2,7 +2,7 @@
 //! B = 200 and published; the second publishes calibrated intervals, change intervals and rank
 //! sensitivity ranges; the what-if API recomputes §5 from the published component scores.
 
-use crate::common::{run_ok, TestDb, TestServer};
+use crate::common::{published_demo, run_ok, TestDb, TestServer};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -39,12 +39,7 @@ fn published_cycles(db: &TestDb, both: bool) {
         &[("2024", "1500")]
     };
     for (year, n) in years {
-        run_ok(
-            db,
-            &["demo", "--cycle", year, "--responses", n, "--seed", year],
-        );
-        run_ok(db, &["score", "--cycle", year, "--bootstrap", "200"]);
-        run_ok(db, &["publish", "--cycle", year]);
+        published_demo(db, year, n, year, &["--bootstrap", "200"]);
     }
 }
 

@@ -1,7 +1,7 @@
 //! What readers see beyond the numbers (issue 13): page titles and social previews, the line
 //! printed on paper, the PCI page's labels, the results index's headlines, vi-VN counts.
 
-use crate::common::{run_ok, TestDb, TestServer};
+use crate::common::{published_demo, run_ok, TestDb, TestServer};
 
 fn get(server: &TestServer, path: &str) -> (u16, String) {
     let response = match ureq::get(&server.url(path)).call() {
@@ -15,31 +15,13 @@ fn get(server: &TestServer, path: &str) -> (u16, String) {
 
 /// A published 2025 cycle (departments and communes).
 fn published(db: &TestDb) {
-    run_ok(
+    published_demo(
         db,
-        &[
-            "demo",
-            "--cycle",
-            "2025",
-            "--responses",
-            "300",
-            "--seed",
-            "5",
-        ],
+        "2025",
+        "300",
+        "5",
+        &["--bootstrap", "20", "--min-responses", "10"],
     );
-    run_ok(
-        db,
-        &[
-            "score",
-            "--cycle",
-            "2025",
-            "--bootstrap",
-            "20",
-            "--min-responses",
-            "10",
-        ],
-    );
-    run_ok(db, &["publish", "--cycle", "2025"]);
 }
 
 fn title(html: &str) -> &str {

@@ -1,6 +1,6 @@
 //! Public results: the ranking page and its downloads, for published cycles only.
 
-use crate::common::{run_ok, TestDb, TestServer};
+use crate::common::{published_demo, run_ok, TestDb, TestServer};
 use ddci::db;
 
 fn get(server: &TestServer, path: &str) -> (u16, Option<String>, Option<String>, Vec<u8>) {
@@ -19,31 +19,13 @@ fn get(server: &TestServer, path: &str) -> (u16, Option<String>, Option<String>,
 
 /// A published 2025 cycle and an unpublished, scored 2026 cycle.
 fn cycles(db: &TestDb) {
-    run_ok(
+    published_demo(
         db,
-        &[
-            "demo",
-            "--cycle",
-            "2025",
-            "--responses",
-            "300",
-            "--seed",
-            "5",
-        ],
+        "2025",
+        "300",
+        "5",
+        &["--bootstrap", "20", "--min-responses", "10"],
     );
-    run_ok(
-        db,
-        &[
-            "score",
-            "--cycle",
-            "2025",
-            "--bootstrap",
-            "20",
-            "--min-responses",
-            "10",
-        ],
-    );
-    run_ok(db, &["publish", "--cycle", "2025"]);
     run_ok(
         db,
         &[

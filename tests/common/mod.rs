@@ -181,6 +181,27 @@ pub fn expect_success(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A demo cycle of `responses` responses, scored with `score` (extra `ddci score` arguments)
+/// and published.
+pub fn published_demo(db: &TestDb, year: &str, responses: &str, seed: &str, score: &[&str]) {
+    run_ok(
+        db,
+        &[
+            "demo",
+            "--cycle",
+            year,
+            "--responses",
+            responses,
+            "--seed",
+            seed,
+        ],
+    );
+    let mut args = vec!["score", "--cycle", year];
+    args.extend_from_slice(score);
+    run_ok(db, &args);
+    run_ok(db, &["publish", "--cycle", year]);
+}
+
 /// `ddci ARGS` on `db`, which must succeed; its stdout.
 pub fn run_ok(db: &TestDb, args: &[&str]) -> String {
     expect_success(ddci(db).args(args))

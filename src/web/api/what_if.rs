@@ -80,26 +80,19 @@ pub async fn what_if(
         e
     })?;
     let units = (units.into_iter())
-        .map(|u| WhatIfUnitOut {
-            group: (u.group)
-                .and_then(|g| loaded.config.groups.get(g))
-                .map(|g| g.label_vi.clone()),
-            published_total: loaded
-                .result
-                .scores
-                .iter()
-                .find(|s| s.unit_code == u.unit_code)
-                .and_then(|s| s.total),
-            published_rank: loaded
-                .result
-                .scores
-                .iter()
-                .find(|s| s.unit_code == u.unit_code)
-                .and_then(|s| s.rank),
-            unit_code: u.unit_code,
-            kind: u.kind,
-            total: u.total,
-            rank: u.rank,
+        .map(|u| {
+            let published = what_if::published(&loaded, &u.unit_code);
+            WhatIfUnitOut {
+                group: (u.group)
+                    .and_then(|g| loaded.config.groups.get(g))
+                    .map(|g| g.label_vi.clone()),
+                published_total: published.and_then(|s| s.total),
+                published_rank: published.and_then(|s| s.rank),
+                unit_code: u.unit_code,
+                kind: u.kind,
+                total: u.total,
+                rank: u.rank,
+            }
         })
         .collect();
     Ok(HttpResponse::Ok().json(WhatIf {
