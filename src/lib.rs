@@ -16,6 +16,7 @@ pub mod package;
 pub mod responses;
 pub mod results;
 pub mod scoring;
+pub mod seal;
 pub mod secrets;
 pub mod sheet;
 pub mod startup;

@@ -27,6 +27,20 @@ impl std::fmt::Debug for Secrets {
     }
 }
 
+impl Secrets {
+    /// The salt of the draft keys (issue 12): derived from the session key, so that the key
+    /// file keeps its two lines; HKDF's distinct `info` keeps the derived keys independent.
+    pub fn draft_salt(&self) -> Vec<u8> {
+        let key = crate::seal::SealKey::derive(&self.session, b"ddci", b"draft salt v1");
+        key.to_hex().into_bytes()
+    }
+
+    /// The key that seals pending submissions until they are mixed into the live tables.
+    pub fn pending_key(&self) -> crate::seal::SealKey {
+        crate::seal::SealKey::derive(&self.session, b"ddci", b"pending submissions v1")
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SecretsError {
     #[error("cannot read the key file {path}: {source}")]

@@ -62,19 +62,20 @@ pub fn prepare(
         tracing::info!(year, responses = n, "demo cycle created");
         return Ok(None);
     }
-    showcase(pool).map(Some)
+    let secrets = crate::secrets::open(&settings.secret_file, &mut conn)?;
+    showcase(pool, &secrets.pending_key()).map(Some)
 }
 
 /// The first run's product tour: a published demo year, the next year open with demo
 /// responses, and fresh codes for it. Uses the same actions as `ddci score`, `ddci publish`
 /// and `ddci invite`, so the demo shows what a real year looks like.
-fn showcase(pool: &Pool) -> anyhow::Result<Vec<String>> {
+fn showcase(pool: &Pool, pending_key: &crate::seal::SealKey) -> anyhow::Result<Vec<String>> {
     let actor = "demo";
     fill_demo(pool, DEMO_PUBLISHED_YEAR, DEMO_RESPONSES, DEMO_SEED)?;
     let mut conn = pool.get()?;
     let options = crate::cycles::RunOptions::default();
     crate::cycles::score_cycle(&mut conn, actor, DEMO_PUBLISHED_YEAR, &options)?;
-    crate::cycles::publish_cycle(&mut conn, actor, DEMO_PUBLISHED_YEAR)?;
+    crate::cycles::publish_cycle(&mut conn, actor, DEMO_PUBLISHED_YEAR, pending_key)?;
     fill_demo(pool, DEMO_OPEN_YEAR, DEMO_RESPONSES, DEMO_SEED + 1)?;
     let labels = vec![Some("demo".to_string()); DEMO_CODES];
     let issued = crate::cycles::generate_codes(labels)?;

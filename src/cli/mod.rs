@@ -205,7 +205,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             crate::startup::run_blocking(settings)
         }
         Command::Seed { dir } => seed(&connect(&settings)?, dir),
-        Command::Cycle { action } => cycle(&connect(&settings)?, action),
+        Command::Cycle { action } => cycle(&connect(&settings)?, &settings, action),
         Command::Admin { action } => admin::run(
             &connect(&settings)?,
             action,
@@ -217,7 +217,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
         } => demo(&connect(&settings)?, cycle, responses, seed),
         Command::Score { cycle, options } => scoring::score(&connect(&settings)?, cycle, &options),
-        Command::Publish { cycle } => scoring::publish(&connect(&settings)?, cycle),
+        Command::Publish { cycle } => scoring::publish(&connect(&settings)?, &settings, cycle),
         Command::Import {
             cycle,
             responses,
@@ -268,7 +268,7 @@ fn seed(pool: &Pool, dir: Option<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn cycle(pool: &Pool, action: CycleAction) -> anyhow::Result<()> {
+fn cycle(pool: &Pool, settings: &Settings, action: CycleAction) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let row = match action {
         CycleAction::Create { year } => {
@@ -277,7 +277,11 @@ fn cycle(pool: &Pool, action: CycleAction) -> anyhow::Result<()> {
         CycleAction::Open { year, closes_on } => {
             crate::cycles::open_cycle(&mut conn, "cli", year, closes_on.as_deref())?
         }
-        CycleAction::Close { year } => crate::cycles::close_cycle(&mut conn, "cli", year)?,
+        CycleAction::Close { year } => {
+            // Pending submissions are sealed with the key file's key; closing moves them.
+            let secrets = crate::secrets::open(&settings.secret_file, &mut conn)?;
+            crate::cycles::close_cycle(&mut conn, "cli", year, &secrets.pending_key())?
+        }
         CycleAction::List => return list_cycles(&mut conn),
     };
     eprintln!("cycle {}: {}", row.year, row.status);

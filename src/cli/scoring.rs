@@ -66,9 +66,10 @@ fn print_summary(result: &ScoringResult, catalog: &crate::catalog::SeedCatalog) 
 }
 
 /// `ddci publish`: closes the cycle if needed and freezes its latest run.
-pub fn publish(pool: &Pool, year: i32) -> anyhow::Result<()> {
+pub fn publish(pool: &Pool, settings: &crate::config::Settings, year: i32) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
-    let run = crate::cycles::publish_cycle(&mut conn, "cli", year)?;
+    let secrets = crate::secrets::open(&settings.secret_file, &mut conn)?;
+    let run = crate::cycles::publish_cycle(&mut conn, "cli", year, &secrets.pending_key())?;
     eprintln!("cycle {year} published with run {run}");
     Ok(())
 }

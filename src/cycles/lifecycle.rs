@@ -70,8 +70,15 @@ pub fn open_cycle(
     Ok(db::cycles::get(conn, year)?)
 }
 
-pub fn close_cycle(conn: &mut Conn, actor: &str, year: i32) -> anyhow::Result<CycleRow> {
-    let row = db::cycles::close(conn, year)?;
+/// Closes the cycle; its pending submissions (sealed with `pending_key`, from the key file)
+/// move into the live tables as it closes.
+pub fn close_cycle(
+    conn: &mut Conn,
+    actor: &str,
+    year: i32,
+    pending_key: &crate::seal::SealKey,
+) -> anyhow::Result<CycleRow> {
+    let row = db::cycles::close(conn, year, pending_key)?;
     db::admin::audit(conn, actor, "cycle.close", &year.to_string())?;
     Ok(row)
 }

@@ -171,8 +171,15 @@ fn kind_settings(catalog: &SeedCatalog) -> BTreeMap<String, KindSettings> {
 }
 
 /// Closes the cycle if needed and freezes its latest run; returns the run's id.
-pub fn publish_cycle(conn: &mut Conn, actor: &str, year: i32) -> anyhow::Result<i64> {
-    let run = db::runs::publish(conn, year)?;
+/// Publishes the cycle's latest run; `pending_key` (the key file's) opens the submissions still
+/// pending, which move into the live tables as the cycle closes.
+pub fn publish_cycle(
+    conn: &mut Conn,
+    actor: &str,
+    year: i32,
+    pending_key: &crate::seal::SealKey,
+) -> anyhow::Result<i64> {
+    let run = db::runs::publish(conn, year, pending_key)?;
     db::admin::audit(
         conn,
         actor,

@@ -11,10 +11,13 @@
 //! connections commit in parallel and per-request transactions scale better.
 
 use super::invitations::{self, BatchItem, Invitation, Outcome, SubmitError};
+use super::pending::{self, Sealed};
 use super::responses::CodeIds;
 use super::{DbError, Pool, PooledConn};
 use crate::responses::NewResponse;
+use crate::seal::SealKey;
 use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 /// Largest number of submissions written in one transaction. Larger batches add little
 /// throughput (the fsync is already shared) but make the first request of a batch wait for
@@ -24,24 +27,33 @@ const MAX_BATCH: usize = 48;
 /// A submission for the writer, and where to send its outcome.
 struct Job {
     invitation: Invitation,
-    ids: Arc<CodeIds>,
-    response: NewResponse,
+    response: Sealed,
     reply: tokio::sync::oneshot::Sender<Result<(), SubmitError>>,
 }
 
-/// Stores submissions: through the writer thread (group commit) or directly.
+/// Stores submissions: through the writer thread (group commit) or directly, as pending rows
+/// that the mixing thread moves into the live tables (`pending`).
 pub struct Committer {
     pool: Pool,
     writer: Option<mpsc::Sender<Job>>,
+    /// Seals pending submissions (from the key file).
+    key: SealKey,
+    /// Wakes the mixing thread after a commit; the thread ends when the committer is dropped.
+    mixer: mpsc::Sender<()>,
     /// Alive as long as the committer: the checkpoint thread stops when it is gone.
     _alive: Arc<()>,
 }
 
 impl Committer {
     /// A committer for `pool`; with `group` it starts the writer thread, which ends when the
-    /// committer is dropped.
-    pub fn start(pool: Pool, group: bool) -> std::io::Result<Committer> {
+    /// committer is dropped. The mixing thread always runs.
+    pub fn start(pool: Pool, group: bool, key: SealKey) -> std::io::Result<Committer> {
         let alive = Arc::new(());
+        let (mixer, wake) = mpsc::channel();
+        let (p, k) = (pool.clone(), key.clone());
+        std::thread::Builder::new()
+            .name("ddci-mixer".into())
+            .spawn(move || mix_loop(&p, &k, &wake))?;
         let writer = if group {
             let (tx, rx) = mpsc::channel();
             let p = pool.clone();
@@ -61,6 +73,8 @@ impl Committer {
         Ok(Committer {
             pool,
             writer,
+            key,
+            mixer,
             _alive: alive,
         })
     }
@@ -76,11 +90,21 @@ impl Committer {
         ids: Arc<CodeIds>,
         response: NewResponse,
     ) -> Result<(), SubmitError> {
+        let response = pending::seal(&self.key, invitation.cycle_id, &ids, &response)?;
+        let outcome = self.store(invitation, response).await;
+        if outcome.is_ok() {
+            // The mixing thread may have stopped only because the committer is being dropped.
+            let _ = self.mixer.send(());
+        }
+        outcome
+    }
+
+    async fn store(&self, invitation: Invitation, response: Sealed) -> Result<(), SubmitError> {
         let Some(writer) = &self.writer else {
             // Not grouped: the request's own transaction, on a thread that may block.
             let pool = self.pool.clone();
             return tokio::task::spawn_blocking(move || {
-                invitations::submit(&mut *pool.get()?, &invitation, &ids, &response)
+                invitations::submit(&mut *pool.get()?, &invitation, &response)
             })
             .await
             .map_err(|e| SubmitError::Db(DbError::Writer(std::io::Error::other(e))))?;
@@ -88,12 +112,41 @@ impl Committer {
         let (reply, outcome) = tokio::sync::oneshot::channel();
         let job = Job {
             invitation,
-            ids,
             response,
             reply,
         };
         writer.send(job).map_err(|_| stopped())?;
         outcome.await.map_err(|_| stopped())?
+    }
+}
+
+/// How often the mixing thread looks for batches when no commit woke it (a backlog left by a
+/// previous run, or batches that other servers' submissions completed).
+const MIX_IDLE: Duration = Duration::from_secs(5);
+/// The least time between two mixes: under load, batches grow instead of each commit of the
+/// writer being followed by a mixing transaction that competes for the write lock.
+const MIX_SPACING: Duration = Duration::from_millis(250);
+
+/// The mixing thread: after commits (or every MIX_IDLE), moves the cycles' pending batches
+/// into the live tables. Ends when the committer is dropped.
+fn mix_loop(pool: &Pool, key: &SealKey, wake: &mpsc::Receiver<()>) {
+    loop {
+        match wake.recv_timeout(MIX_IDLE) {
+            Ok(()) | Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        }
+        std::thread::sleep(MIX_SPACING);
+        // Wake-ups that came meanwhile are served by this mix.
+        while wake.try_recv().is_ok() {}
+        let mixed = pool
+            .get()
+            .map_err(|e| e.to_string())
+            .and_then(|mut c| pending::mix_ready(&mut c, key).map_err(|e| e.to_string()));
+        match mixed {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(moved = n, "pending submissions mixed"),
+            Err(e) => tracing::error!(error = %e, "mixing pending submissions failed"),
+        }
     }
 }
 
@@ -173,7 +226,6 @@ fn commit(conn: &mut super::Conn, jobs: &[Job]) -> Vec<Result<(), SubmitError>> 
         .iter()
         .map(|j| BatchItem {
             invitation: &j.invitation,
-            ids: &j.ids,
             response: &j.response,
         })
         .collect();
@@ -195,5 +247,5 @@ fn commit(conn: &mut super::Conn, jobs: &[Job]) -> Vec<Result<(), SubmitError>> 
 }
 
 fn alone(conn: &mut super::Conn, job: &Job) -> Result<(), SubmitError> {
-    invitations::submit(conn, &job.invitation, &job.ids, &job.response)
+    invitations::submit(conn, &job.invitation, &job.response)
 }

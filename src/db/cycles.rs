@@ -133,12 +133,23 @@ pub fn open(conn: &mut Conn, year: i32) -> Result<CycleRow, CycleError> {
     get(conn, year)
 }
 
-/// Ends collection.
-pub fn close(conn: &mut Conn, year: i32) -> Result<CycleRow, CycleError> {
+/// Ends collection. The submissions still pending (`pending`) move into the live tables in
+/// the same transaction, so a closed cycle's responses are all in place for scoring.
+pub fn close(
+    conn: &mut Conn,
+    year: i32,
+    pending_key: &crate::seal::SealKey,
+) -> Result<CycleRow, CycleError> {
     let cycle = get(conn, year)?;
     match cycle.status() {
         Status::Open => {
-            set_status(conn, cycle.id, Status::Closed)?;
+            use crate::db::WriteTx;
+            conn.write_tx(|c| -> Result<(), CycleError> {
+                queries::set_status(c, cycle.id, Status::Closed.as_str())?;
+                crate::db::pending::flush_in_tx(c, pending_key, cycle.id)
+                    .map_err(DbError::from)?;
+                Ok(())
+            })?;
             get(conn, year)
         }
         Status::Closed => Ok(cycle),

@@ -1,9 +1,9 @@
 //! Invitations and the one-time submission that uses them.
 
-use super::responses::{CodeIds, InsertError};
+use super::pending::Sealed;
+use super::responses::InsertError;
 use super::schema::*;
 use super::{Conn, DbError};
-use crate::responses::NewResponse;
 use crate::survey::admission::InvitationFacts;
 use diesel::prelude::*;
 
@@ -65,17 +65,15 @@ pub enum SubmitError {
     Db(#[from] DbError),
 }
 
-/// Stores the response, marks the invitation submitted and deletes its draft — all in one
-/// transaction. The `submissions` primary key makes a second submission fail whatever the
-/// timing (double clicks, two tabs, retried requests).
-/// `ids` are those of the invitation's cycle (`db::responses::code_ids`).
+/// Stores the sealed response as pending (`pending`), marks the invitation submitted and
+/// deletes its draft — all in one transaction. The `submissions` primary key makes a second
+/// submission fail whatever the timing (double clicks, two tabs, retried requests).
 pub fn submit(
     conn: &mut Conn,
     invitation: &Invitation,
-    ids: &CodeIds,
-    response: &NewResponse,
+    response: &Sealed,
 ) -> Result<(), SubmitError> {
-    queries::submit(conn, invitation, ids, response)
+    queries::submit(conn, invitation, response)
 }
 
 /// What became of one submission of a group commit.
@@ -88,11 +86,10 @@ pub enum Outcome {
     CycleNotOpen,
 }
 
-/// One submission of a group commit: its invitation, its cycle's code ids, the response.
+/// One submission of a group commit: its invitation and its sealed response.
 pub struct BatchItem<'a> {
     pub invitation: &'a Invitation,
-    pub ids: &'a CodeIds,
-    pub response: &'a NewResponse,
+    pub response: &'a Sealed,
 }
 
 /// Stores several submissions in ONE transaction (one durable commit for all of them) and
@@ -137,7 +134,7 @@ fn is_unique_violation(e: &InsertError) -> bool {
 mod queries {
     #[allow(unused_imports)]
     use super::*;
-    use crate::db::responses::insert_in_tx;
+    use crate::db::pending::insert_in_tx;
     use crate::db::Conn as Db;
     use crate::db::WriteTx;
 
@@ -248,21 +245,8 @@ mod queries {
                 .set(invitations::status.eq("submitted"))
                 .execute(c)?;
             diesel::delete(drafts::table.filter(drafts::invitation_id.eq_any(&ids))).execute(c)?;
-            // Responses go in per cycle (normally a batch has one): answers of all of them in
-            // a few multi-row statements.
-            let mut cycles: Vec<i64> = stored.iter().map(|i| i.invitation.cycle_id).collect();
-            cycles.dedup();
-            cycles.sort_unstable();
-            cycles.dedup();
-            for cycle in cycles {
-                let of_cycle: Vec<&BatchItem<'_>> = stored
-                    .iter()
-                    .copied()
-                    .filter(|i| i.invitation.cycle_id == cycle)
-                    .collect();
-                let responses: Vec<&NewResponse> = of_cycle.iter().map(|i| i.response).collect();
-                insert_in_tx(c, cycle, of_cycle[0].ids, &responses)?;
-            }
+            let pending: Vec<&Sealed> = stored.iter().map(|i| i.response).collect();
+            insert_in_tx(c, &pending)?;
             Ok(fresh)
         })
     }
@@ -270,8 +254,7 @@ mod queries {
     pub(crate) fn submit(
         c: &mut Db,
         invitation: &Invitation,
-        ids: &CodeIds,
-        response: &NewResponse,
+        response: &Sealed,
     ) -> Result<(), SubmitError> {
         let outcome = c.write_tx(|c| {
             if !crate::db::cycle_open_in_tx(c, invitation.cycle_id)? {
@@ -290,7 +273,9 @@ mod queries {
             diesel::delete(drafts::table.find(invitation.id))
                 .execute(c)
                 .map_err(InsertError::Db)?;
-            insert_in_tx(c, invitation.cycle_id, ids, std::slice::from_ref(response)).map(|_| true)
+            insert_in_tx(c, &[response])
+                .map(|()| true)
+                .map_err(InsertError::Db)
         });
         match outcome {
             Ok(true) => Ok(()),

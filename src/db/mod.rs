@@ -12,6 +12,7 @@ pub mod cycles;
 pub mod drafts;
 pub mod invitations;
 pub mod monitor;
+pub mod pending;
 pub mod package_data;
 pub mod responses;
 pub mod runs;
@@ -188,9 +189,10 @@ pub struct Manager {
 
 /// Pragmas for every SQLite connection: foreign keys enforced, a busy timeout instead of
 /// immediate "database is locked", and synchronous=FULL because an acknowledged submission
-/// must survive a power loss.
-const SQLITE_PRAGMAS: &str =
-    "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;";
+/// must survive a power loss. `secure_delete` overwrites what is deleted (drafts replaced,
+/// pending submissions once mixed) instead of leaving it in the file's free pages.
+const SQLITE_PRAGMAS: &str = "PRAGMA busy_timeout = 10000; PRAGMA synchronous = FULL; \
+    PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
 
 impl Manager {
     fn connect_error(&self, source: diesel::ConnectionError) -> DbError {

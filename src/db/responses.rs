@@ -67,15 +67,78 @@ pub fn unpack(packed: &[u8]) -> impl Iterator<Item = (i64, f64)> + '_ {
     })
 }
 
-/// Inserts responses inside a transaction that the caller holds (the survey's submission adds
-/// its own steps).
+/// A response ready to store: unit and indicator codes already turned into the cycle's ids, so
+/// storing it cannot fail on a code (the mixing step stores submissions acknowledged earlier).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Resolved {
+    pub key: String,
+    pub weight: f64,
+    pub channel: String,
+    pub submitted_on: String,
+    pub profile: Vec<(String, String)>,
+    pub evaluations: Vec<ResolvedEvaluation>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ResolvedEvaluation {
+    pub unit_id: i64,
+    pub answers: Vec<(i64, Option<f64>)>,
+    pub comment: Option<String>,
+}
+
+/// `r` with its codes turned into `ids`, or the first code the cycle does not have.
+pub fn resolve(ids: &CodeIds, r: &NewResponse) -> Result<Resolved, InsertError> {
+    let mut evaluations = Vec::with_capacity(r.evaluations.len());
+    for e in &r.evaluations {
+        let unit_id = *ids
+            .units
+            .get(&e.unit_code)
+            .ok_or_else(|| InsertError::UnknownUnit(e.unit_code.clone()))?;
+        let mut answers = Vec::with_capacity(e.answers.len());
+        for (code, value) in &e.answers {
+            let indicator_id = *ids
+                .indicators
+                .get(code)
+                .ok_or_else(|| InsertError::UnknownIndicator(code.clone()))?;
+            answers.push((indicator_id, *value));
+        }
+        evaluations.push(ResolvedEvaluation {
+            unit_id,
+            answers,
+            comment: e.comment.clone(),
+        });
+    }
+    Ok(Resolved {
+        key: r.key.clone(),
+        weight: r.weight,
+        channel: r.channel.as_str().to_string(),
+        submitted_on: r.submitted_on.clone(),
+        profile: r.profile.clone(),
+        evaluations,
+    })
+}
+
+/// Inserts responses inside a transaction that the caller holds.
 pub(crate) fn insert_in_tx<R: Borrow<NewResponse>>(
     conn: &mut Conn,
     cycle_id: i64,
     ids: &CodeIds,
     batch: &[R],
 ) -> Result<usize, InsertError> {
-    queries::insert_in_tx(conn, cycle_id, ids, batch)
+    let resolved = (batch.iter())
+        .map(|r| resolve(ids, r.borrow()))
+        .collect::<Result<Vec<_>, _>>()?;
+    queries::insert_resolved(conn, cycle_id, &resolved)?;
+    Ok(batch.len())
+}
+
+/// Inserts resolved responses inside a transaction that the caller holds.
+pub(crate) fn insert_resolved(
+    conn: &mut Conn,
+    cycle_id: i64,
+    batch: &[Resolved],
+) -> QueryResult<()> {
+    queries::insert_resolved(conn, cycle_id, batch)
 }
 
 /// Rows for one batched insert of answers: SQLite allows 32,766 bound values per statement.
@@ -117,53 +180,39 @@ mod queries {
         ids: &CodeIds,
         batch: &[NewResponse],
     ) -> Result<usize, InsertError> {
-        c.write_tx(|c| insert_in_tx(c, cycle_id, ids, batch))
+        c.write_tx(|c| super::insert_in_tx(c, cycle_id, ids, batch))
     }
 
-    /// Inserts inside the caller's transaction (the survey's submission adds its own steps).
-    pub(crate) fn insert_in_tx<R: Borrow<NewResponse>>(
-        c: &mut Db,
-        cycle_id: i64,
-        ids: &CodeIds,
-        batch: &[R],
-    ) -> Result<usize, InsertError> {
+    /// Inserts resolved responses inside the caller's transaction.
+    pub(crate) fn insert_resolved(c: &mut Db, cycle_id: i64, batch: &[Resolved]) -> QueryResult<()> {
         let mut answer_rows = Vec::new();
         let mut packed_rows = Vec::new();
         for r in batch {
-            let r = r.borrow();
             let id = crate::responses::random_id();
             insert_response_row(c, cycle_id, id, r)?;
             for e in &r.evaluations {
-                let unit_id = *ids
-                    .units
-                    .get(&e.unit_code)
-                    .ok_or_else(|| InsertError::UnknownUnit(e.unit_code.clone()))?;
                 let mut packed = Vec::with_capacity(16 * e.answers.len());
-                for (code, value) in &e.answers {
-                    let indicator_id = *ids
-                        .indicators
-                        .get(code)
-                        .ok_or_else(|| InsertError::UnknownIndicator(code.clone()))?;
-                    answer_rows.push((id, unit_id, indicator_id, *value));
+                for &(indicator_id, value) in &e.answers {
+                    answer_rows.push((id, e.unit_id, indicator_id, value));
                     if let Some(v) = value {
-                        pack(&mut packed, indicator_id, *v);
+                        pack(&mut packed, indicator_id, v);
                     }
                 }
                 if !packed.is_empty() {
                     packed_rows.push((
                         evaluations::response_id.eq(id),
-                        evaluations::unit_id.eq(unit_id),
+                        evaluations::unit_id.eq(e.unit_id),
                         evaluations::packed.eq(packed),
                     ));
                 }
-                insert_comment(c, cycle_id, unit_id, e.comment.as_deref(), &r.submitted_on)?;
+                insert_comment(c, cycle_id, e.unit_id, e.comment.as_deref(), &r.submitted_on)?;
             }
         }
         insert_answers(c, &answer_rows)?;
         for chunk in packed_rows.chunks(ANSWER_CHUNK) {
             crate::db::insert_rows(c, evaluations::table, chunk)?;
         }
-        Ok(batch.len())
+        Ok(())
     }
 
     /// Answers in statements of exactly CACHED_ROWS rows, which diesel prepares once per
@@ -190,7 +239,7 @@ mod queries {
         Ok(())
     }
 
-    fn insert_response_row(c: &mut Db, cycle_id: i64, id: i64, r: &NewResponse) -> QueryResult<()> {
+    fn insert_response_row(c: &mut Db, cycle_id: i64, id: i64, r: &Resolved) -> QueryResult<()> {
         crate::db::insert_rows(
             c,
             responses::table,
@@ -199,7 +248,7 @@ mod queries {
                 responses::cycle_id.eq(cycle_id),
                 responses::response_key.eq(&r.key),
                 responses::weight.eq(r.weight),
-                responses::channel.eq(r.channel.as_str()),
+                responses::channel.eq(&r.channel),
                 responses::submitted_on.eq(&r.submitted_on),
             ),
         )?;
@@ -230,10 +279,12 @@ mod queries {
         let Some(body) = comment.map(str::trim).filter(|b| !b.is_empty()) else {
             return Ok(());
         };
+        // A random id, like responses': one business's comments do not sit next to each other.
         crate::db::insert_rows(
             c,
             comments::table,
             (
+                comments::id.eq(crate::responses::random_id()),
                 comments::cycle_id.eq(cycle_id),
                 comments::unit_id.eq(unit_id),
                 comments::body.eq(body),

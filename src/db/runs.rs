@@ -125,8 +125,13 @@ pub enum PublishError {
     Db(#[from] DbError),
 }
 
-/// Closes the cycle if still open and freezes its latest run as the published one.
-pub fn publish(conn: &mut Conn, year: i32) -> Result<RunRow, PublishError> {
+/// Closes the cycle if still open (moving its pending submissions, sealed with `pending_key`,
+/// into the live tables as a close does) and freezes its latest run as the published one.
+pub fn publish(
+    conn: &mut Conn,
+    year: i32,
+    pending_key: &crate::seal::SealKey,
+) -> Result<RunRow, PublishError> {
     let cycle = super::cycles::get(conn, year)?;
     if cycle.status() == Status::Published {
         return Err(PublishError::AlreadyPublished(year));
@@ -136,7 +141,7 @@ pub fn publish(conn: &mut Conn, year: i32) -> Result<RunRow, PublishError> {
     if ranked == 0 {
         return Err(PublishError::NothingRanked(year));
     }
-    let done = queries::freeze(conn, cycle.id, run.id).map_err(DbError::from)?;
+    let done = queries::freeze(conn, cycle.id, run.id, pending_key).map_err(DbError::from)?;
     if !done {
         return Err(PublishError::AlreadyPublished(year));
     }
@@ -358,8 +363,14 @@ pub(crate) mod queries {
     }
 
     /// Sets the published run only if none is set yet, so two publishers cannot both win.
-    pub(crate) fn freeze(c: &mut Db, cycle_id: i64, run: i64) -> QueryResult<bool> {
+    pub(crate) fn freeze(
+        c: &mut Db,
+        cycle_id: i64,
+        run: i64,
+        pending_key: &crate::seal::SealKey,
+    ) -> Result<bool, crate::db::pending::MixError> {
         c.write_tx(|c| {
+            crate::db::pending::flush_in_tx(c, pending_key, cycle_id)?;
             let n = diesel::update(
                 cycles::table
                     .find(cycle_id)

@@ -255,8 +255,16 @@ diesel::table! {
 diesel::table! {
     drafts (invitation_id) {
         invitation_id -> BigInt,
-        data_json -> Text,
+        sealed -> Binary,
         updated_at -> Text,
+    }
+}
+
+diesel::table! {
+    pending_responses (id) {
+        id -> BigInt,
+        cycle_id -> BigInt,
+        sealed -> Binary,
     }
 }
 
@@ -461,6 +469,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     response_profiles,
     invitations,
     drafts,
+    pending_responses,
     scoring_runs,
     run_scores,
     run_indicator_scores,

@@ -42,6 +42,10 @@ pub struct AppState {
     login_by_ip: Limiter,
     login_by_name: governor::DefaultKeyedRateLimiter<String>,
     cookie_key: actix_web::cookie::Key,
+    /// Salt of the draft keys, which derive from each business's code (from the key file).
+    draft_salt: Vec<u8>,
+    /// Seals pending submissions; closing a cycle opens them (from the key file).
+    pending_key: crate::seal::SealKey,
     /// The evaluation pseudonyms' key, for package downloads (from the key file).
     pseudonym_key: Vec<u8>,
     /// Cookies carry `Secure` when the public address is https.
@@ -71,15 +75,18 @@ impl AppState {
             std::num::NonZeroU32::new(LOGINS_PER_MINUTE).unwrap_or(std::num::NonZeroU32::MIN),
         );
         let public_url = settings.public_url.clone();
-        let group = settings.group_commit.unwrap_or(pool.is_sqlite());
-        let committer = crate::db::committer::Committer::start(pool.clone(), group)
-            .map_err(crate::db::DbError::Writer)?;
         let secrets = {
             let mut conn = pool.get()?;
             crate::secrets::open(&settings.secret_file, &mut conn)?
         };
+        let group = settings.group_commit.unwrap_or(pool.is_sqlite());
+        let committer =
+            crate::db::committer::Committer::start(pool.clone(), group, secrets.pending_key())
+                .map_err(crate::db::DbError::Writer)?;
         Ok(AppState {
             cookie_key: session::key(&secrets),
+            draft_salt: secrets.draft_salt(),
+            pending_key: secrets.pending_key(),
             pseudonym_key: secrets.pseudonym,
             pool,
             templates: templates::registry(),

@@ -8,6 +8,7 @@ use crate::db::{self, invitations::Invitation};
 // The views pick catalog texts in the page's language through here (`super::pick`).
 use crate::locale::pick;
 use crate::responses::NewResponse;
+use crate::seal::SealKey;
 use crate::survey::admission::{self, Admission};
 use crate::survey::{codes, draft::Draft, submission};
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};
@@ -29,11 +30,17 @@ macro_rules! respondent_or_page {
 /// Who is answering: the invitation of the session cookie, its open cycle's catalog, the draft.
 struct Respondent {
     invitation: Invitation,
+    /// The draft's key, from the session cookie.
+    key: SealKey,
     catalog: Arc<CycleCatalog>,
     draft: Draft,
 }
 
-fn respondent(state: &AppState, invitation_id: i64) -> Result<Option<Respondent>, db::DbError> {
+fn respondent(
+    state: &AppState,
+    invitation_id: i64,
+    key: SealKey,
+) -> Result<Option<Respondent>, db::DbError> {
     let mut conn = state.pool.get()?;
     let Some(invitation) = db::invitations::by_id(&mut conn, invitation_id)? else {
         return Ok(None);
@@ -50,9 +57,10 @@ fn respondent(state: &AppState, invitation_id: i64) -> Result<Option<Respondent>
         return Ok(None);
     }
     let catalog = state.catalogs.get(&mut conn, invitation.cycle_id)?;
-    let draft = db::drafts::load(&mut conn, invitation.id)?;
+    let draft = db::drafts::load(&mut conn, invitation.id, &key)?;
     Ok(Some(Respondent {
         invitation,
+        key,
         catalog,
         draft,
     }))
@@ -63,11 +71,11 @@ async fn current(
     state: &web::Data<AppState>,
     req: &HttpRequest,
 ) -> Result<Result<Respondent, HttpResponse>, PageError> {
-    let Some(id) = session::invitation_id(req, &state.cookie_key) else {
+    let Some((id, key)) = session::respondent(req, &state.cookie_key) else {
         return Ok(Err(expired(state, req)?));
     };
     let s = state.clone();
-    match web::block(move || respondent(&s, id)).await?? {
+    match web::block(move || respondent(&s, id, key)).await?? {
         Some(r) => Ok(Ok(r)),
         None => Ok(Err(expired(state, req)?)),
     }
@@ -110,16 +118,18 @@ fn next_page(draft: &Draft) -> String {
     )
 }
 
+/// Saves the draft. If the invitation was submitted meanwhile (another tab), nothing is saved
+/// and the next page says the session has ended.
 async fn save_draft(
     state: &web::Data<AppState>,
-    invitation_id: i64,
+    r: &Respondent,
     draft: Draft,
 ) -> Result<(), PageError> {
-    let s = state.clone();
+    let (s, id, key) = (state.clone(), r.invitation.id, r.key.clone());
     web::block(move || {
         s.pool
             .get()
-            .and_then(|mut c| db::drafts::save(&mut c, invitation_id, &draft))
+            .and_then(|mut c| db::drafts::save(&mut c, id, &key, &draft))
     })
     .await??;
     Ok(())
@@ -159,7 +169,7 @@ pub async fn save_profile(
     }
     let mut r = respondent_or_page!(state, req);
     let errors = r.draft.apply_profile(&r.catalog, &form);
-    save_draft(&state, r.invitation.id, r.draft.clone()).await?;
+    save_draft(&state, &r, r.draft.clone()).await?;
     if errors.is_empty() {
         return Ok(redirect(&next_page(&r.draft)));
     }
@@ -208,7 +218,7 @@ pub async fn save_block(
         return Ok(redirect("/survey/profile"));
     }
     let errors = r.draft.apply_block(&r.catalog, &unit, &form);
-    save_draft(&state, r.invitation.id, r.draft.clone()).await?;
+    save_draft(&state, &r, r.draft.clone()).await?;
     if errors.is_empty() && r.draft.is_blank(&unit) {
         return Ok(redirect(&format!("/survey/unit/{unit}/skip")));
     }
@@ -265,7 +275,7 @@ pub async fn skip(
     }
     let mut r = respondent_or_page!(state, req);
     r.draft.skip(&unit);
-    save_draft(&state, r.invitation.id, r.draft.clone()).await?;
+    save_draft(&state, &r, r.draft.clone()).await?;
     if r.draft.units.is_empty() {
         return Ok(redirect("/survey/profile"));
     }

@@ -1,9 +1,12 @@
 //! The respondent's session: after a valid code, an encrypted, signed, HttpOnly cookie holds
-//! the invitation's id (never the code), so each page knows whose draft to load. The key comes
-//! from the installation's key file (`secrets`), never from the database.
+//! the invitation's id and the key of its draft (derived from the code; never the code itself),
+//! so each page knows whose draft to load and can open it. The cookie's key comes from the
+//! installation's key file (`secrets`), never from the database; the draft's key is nowhere
+//! but in this cookie, so the server reads a draft only while its business is answering.
 
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::HttpRequest;
+use crate::seal::SealKey;
 
 pub const COOKIE: &str = "ddci_survey";
 
@@ -14,10 +17,10 @@ pub fn key(secrets: &crate::secrets::Secrets) -> Key {
     Key::try_from(secrets.session.as_slice()).unwrap_or_else(|_| Key::generate())
 }
 
-pub fn start(key: &Key, invitation_id: i64) -> Cookie<'static> {
+pub fn start(key: &Key, invitation_id: i64, draft_key: &SealKey) -> Cookie<'static> {
     let mut jar = CookieJar::new();
     jar.private_mut(key).add(
-        Cookie::build(COOKIE, invitation_id.to_string())
+        Cookie::build(COOKIE, format!("{invitation_id}:{}", draft_key.to_hex()))
             .path("/survey")
             .http_only(true)
             .same_site(SameSite::Lax)
@@ -28,10 +31,14 @@ pub fn start(key: &Key, invitation_id: i64) -> Cookie<'static> {
         .unwrap_or_else(|| Cookie::new(COOKIE, ""))
 }
 
-pub fn invitation_id(req: &HttpRequest, key: &Key) -> Option<i64> {
+/// The session's invitation id and draft key. A cookie from before drafts were sealed (an id
+/// alone) is no session: its business enters its code again.
+pub fn respondent(req: &HttpRequest, key: &Key) -> Option<(i64, SealKey)> {
     let mut jar = CookieJar::new();
     jar.add_original(req.cookie(COOKIE)?);
-    jar.private(key).get(COOKIE)?.value().parse().ok()
+    let value = jar.private(key).get(COOKIE)?.value().to_string();
+    let (id, draft_key) = value.split_once(':')?;
+    Some((id.parse().ok()?, SealKey::from_hex(draft_key)?))
 }
 
 pub fn end() -> Cookie<'static> {

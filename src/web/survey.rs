@@ -1,6 +1,7 @@
 //! The respondent's pages. So far: the survey's entry, where a business enters its invitation
 //! code (or follows a link that carries it) and learns whether it can answer.
 
+use crate::seal::SealKey;
 use super::pages::PageError;
 use super::{csrf, render, AppState};
 use crate::cycles::Status;
@@ -63,6 +64,8 @@ fn vi_date(iso: &str) -> String {
 enum CodeCheck {
     Valid {
         invitation_id: i64,
+        /// The draft's key, derived from the code (carried by the session cookie).
+        draft_key: SealKey,
         resume_at: String,
     },
     BadFormat,
@@ -90,9 +93,12 @@ fn check_code(state: &AppState, typed: &str) -> Result<CodeCheck, db::DbError> {
         (Admission::Used, _) => CodeCheck::Used,
         (Admission::Admitted, Some(i)) => {
             db::invitations::mark_started(&mut conn, i.id)?;
-            let draft = db::drafts::load(&mut conn, i.id)?;
+            let code = canonical.as_deref().unwrap_or_default();
+            let draft_key = SealKey::for_draft(&state.draft_salt, code);
+            let draft = db::drafts::load(&mut conn, i.id, &draft_key)?;
             CodeCheck::Valid {
                 invitation_id: i.id,
+                draft_key,
                 resume_at: resume_page(&draft),
             }
         }
@@ -145,9 +151,14 @@ pub async fn start(
     match outcome {
         CodeCheck::Valid {
             invitation_id,
+            draft_key,
             resume_at,
         } => Ok(HttpResponse::SeeOther()
-            .cookie(super::session::start(&state.cookie_key, invitation_id))
+            .cookie(super::session::start(
+                &state.cookie_key,
+                invitation_id,
+                &draft_key,
+            ))
             .insert_header((actix_web::http::header::LOCATION, resume_at))
             .finish()),
         CodeCheck::Used => Ok(render::page(

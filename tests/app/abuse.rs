@@ -513,6 +513,7 @@ fn sql_metacharacters_in_every_input_are_only_text() {
         let (status, _, _) = b.post("/admin/login", &[("username", s), ("password", s)]);
         assert_eq!(status, 401, "login {s}");
     }
+    db.flush_pending(2025);
     let pool = db.pool();
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");

@@ -221,6 +221,17 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
     assert!(page.contains("<td class=\"progress-cell\"><progress max=\"100\""));
     // Responses per day drawn as a chart above their table.
     assert!(page.contains("<figure class=\"chart\"><svg role=\"img\""));
+    // The three API submissions wait for a mixing batch of 10; the page says so.
+    assert!(
+        page.contains("3 phiếu mới nhận đang chờ được trộn vào số liệu"),
+        "{page}"
+    );
+    let (_, _, comments) = admin.get("/admin/cycles/2025/comments");
+    assert!(
+        !comments.contains("&lt;b&gt;Cán bộ&lt;/b&gt;"),
+        "comments arrive with their batch, not one by one"
+    );
+    db.flush_pending(2025);
     let (_, _, comments) = admin.get("/admin/cycles/2025/comments");
     assert!(
         comments.contains("&lt;b&gt;Cán bộ&lt;/b&gt; nhiệt tình"),

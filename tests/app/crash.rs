@@ -207,6 +207,18 @@ fn acknowledged_submissions_survive_repeated_sigkill_exactly_once() {
     let pool = db.pool();
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
+    // Both stages together, before the close: every used code has its response either still
+    // pending (sealed) or mixed into the live tables — never both, never neither.
+    let live = db::responses::count(&mut conn, cycle.id).expect("count");
+    let pending = db::pending::count(&mut conn, cycle.id).expect("pending");
+    assert_eq!(
+        live + pending,
+        count(&mut conn, "SELECT COUNT(*) AS n FROM submissions"),
+        "each used code has exactly one response, pending or live ({live} live, {pending} pending)"
+    );
+    // Closing moves what is still pending (every pending row opens with the key file's key).
+    db::cycles::close(&mut conn, 2025, &db.secrets().pending_key()).expect("close");
+    assert_eq!(db::pending::count(&mut conn, cycle.id).expect("pending"), 0);
     let responses = db::responses::count(&mut conn, cycle.id).expect("count");
     assert_eq!(
         responses,

@@ -61,12 +61,14 @@ fn all_at_once(base: &str, codes: &[String]) -> Vec<u16> {
         .collect()
 }
 
-/// (responses, invitations marked submitted) read afresh from the database.
+/// (responses stored, live or still pending; invitations marked submitted) read afresh from
+/// the database.
 fn stored(db: &TestDb) -> (i64, i64) {
     let pool = db.pool();
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
-    let responses = db::responses::count(&mut conn, cycle.id).expect("count");
+    let responses = db::responses::count(&mut conn, cycle.id).expect("count")
+        + db::pending::count(&mut conn, cycle.id).expect("pending");
     let (_, _, submitted) = db::invitations::counts(&mut conn, cycle.id).expect("counts");
     (responses, submitted)
 }
@@ -83,6 +85,14 @@ fn submissions_sent_together_are_each_acknowledged_and_all_stored() {
         stored(&db),
         (64, 64),
         "every acknowledged submission is in the database"
+    );
+    db.flush_pending(2025);
+    let mut conn = db.pool().get().expect("conn");
+    let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
+    assert_eq!(
+        db::responses::count(&mut conn, cycle.id).expect("live"),
+        64,
+        "and each reaches the live tables once"
     );
 }
 

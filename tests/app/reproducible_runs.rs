@@ -223,8 +223,10 @@ fn a_submission_admitted_before_a_close_is_refused_inside_its_transaction() {
     drop(conn);
     actix_web::rt::System::new().block_on(async {
         // Grouped (the SQLite default) and one transaction per request (PostgreSQL's).
-        let grouped = db::committer::Committer::start(pool.clone(), true).expect("writer");
-        let alone = db::committer::Committer::start(pool.clone(), false).expect("writer");
+        let key = db.secrets().pending_key();
+        let grouped =
+            db::committer::Committer::start(pool.clone(), true, key.clone()).expect("writer");
+        let alone = db::committer::Committer::start(pool.clone(), false, key).expect("writer");
         for (committer, inv) in [(&grouped, &invitations[0]), (&alone, &invitations[1])] {
             committer
                 .submit(inv.clone(), ids.clone(), response())

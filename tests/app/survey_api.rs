@@ -50,6 +50,7 @@ fn a_valid_submission_is_stored_once_and_the_code_is_then_used() {
     assert_eq!(status, 409);
     assert_eq!(json["error"], "already_submitted");
 
+    db.flush_pending(2025);
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
     assert_eq!(db::responses::count(&mut conn, cycle.id).expect("count"), 1);
@@ -184,6 +185,7 @@ fn concurrent_submissions_with_one_code_store_exactly_one_response() {
         statuses.iter().all(|s| *s == 201 || *s == 409),
         "{statuses:?}"
     );
+    db.flush_pending(2025);
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
     assert_eq!(db::responses::count(&mut conn, cycle.id).expect("count"), 1);

@@ -301,6 +301,7 @@ fn a_business_answers_leaves_resumes_elsewhere_and_submits_once() {
     assert_eq!(status, 409);
     assert!(html.contains("Mã mời này đã được dùng để gửi phiếu"));
 
+    db.flush_pending(2025);
     let mut conn = pool.get().expect("conn");
     let cycle = db::cycles::get(&mut conn, 2025).expect("cycle");
     assert_eq!(db::responses::count(&mut conn, cycle.id).expect("count"), 1);

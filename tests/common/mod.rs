@@ -63,6 +63,22 @@ impl TestDb {
     pub fn is_postgres(&self) -> bool {
         !matches!(self.url, DatabaseUrl::Sqlite(_))
     }
+
+    /// Moves the cycle's pending submissions into the live tables now (as closing it would),
+    /// for tests that look at the responses of an open cycle.
+    pub fn flush_pending(&self, year: i32) {
+        let key = self.secrets().pending_key();
+        let mut conn = self.pool().get().expect("connection");
+        let cycle = ddci::db::cycles::get(&mut conn, year).expect("cycle");
+        ddci::db::pending::flush(&mut conn, &key, cycle.id).expect("flush");
+    }
+
+    /// The installation's secrets (the key file the server and the CLI use for this database).
+    pub fn secrets(&self) -> ddci::secrets::Secrets {
+        let settings = ddci::config::Settings::defaults_for(self.url.clone());
+        let mut conn = self.pool().get().expect("connection");
+        ddci::secrets::open(&settings.secret_file, &mut conn).expect("key file")
+    }
 }
 
 #[cfg(feature = "postgres")]

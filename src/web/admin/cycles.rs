@@ -57,6 +57,7 @@ fn cycle_data(state: &AppState, year: i32, lang: &str) -> Result<Option<Value>, 
         })
         .collect();
     let status = cycle.status();
+    let pending = db::pending::count(&mut conn, cycle.id)?;
     Ok(Some(json!({
         "year": year,
         "status_key": format!("status-{}", cycle.status),
@@ -68,7 +69,9 @@ fn cycle_data(state: &AppState, year: i32, lang: &str) -> Result<Option<Value>, 
         "published": status == Status::Published,
         "invitations": {"issued": issued, "started": started, "submitted": submitted},
         "monitor": monitor_view(&counts, &catalog, config.min_responses, lang),
-        "responses": db::responses::count(&mut conn, cycle.id)?,
+        // Received: live and still pending (whose breakdown waits for their mixing batch).
+        "responses": db::responses::count(&mut conn, cycle.id)? + pending,
+        "pending": pending,
         "runs": runs,
         "config": {"bootstrap": config.bootstrap_replicates, "seed": config.bootstrap_seed,
                    "min_responses": config.min_responses, "pool_years": config.pool_years},
@@ -230,7 +233,7 @@ fn run_action(
             format!("cycle {} is {}", c.year, c.status)
         }
         Action::Close => {
-            let c = cycles::close_cycle(&mut conn, actor, year)?;
+            let c = cycles::close_cycle(&mut conn, actor, year, &state.pending_key)?;
             format!("cycle {} is {}", c.year, c.status)
         }
         Action::Score => {
@@ -242,7 +245,7 @@ fn run_action(
             )
         }
         Action::Publish => {
-            let run = cycles::publish_cycle(&mut conn, actor, year)?;
+            let run = cycles::publish_cycle(&mut conn, actor, year, &state.pending_key)?;
             format!("cycle {year} published with run {run}")
         }
     })
