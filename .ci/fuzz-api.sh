@@ -69,6 +69,10 @@ fuzz $((SECONDS_BUDGET / 3)) || status=$?
 # What the API accepted must be scorable: the fuzzed submissions it stored go into a scoring run.
 kill "$server" && wait "$server" 2>/dev/null || true
 server=""
+# Closing moves the submissions still pending (sealed) into the live tables: each must open.
+if ! "$bin" cycle close 2025 >"$work/close.log" 2>&1; then
+  echo "closing the fuzzed cycle failed:"; cat "$work/close.log"; status=1
+fi
 if "$bin" score --cycle 2025 --bootstrap 50 >"$work/score.log" 2>&1; then
   echo "the responses the fuzzer got stored were scored:"; head -n 4 "$work/score.log"
 else

@@ -44,6 +44,11 @@ echo "== backend: $backend, group commit: ${DDCI_GROUP_COMMIT:-default}, $(nproc
 echo "== submissions: $C clients, $D s"
 /usr/bin/time -f "load generator: %P CPU" "$bin" loadtest --url "http://127.0.0.1:$PORT" --codes "$work/codes.csv" --cycle "$year" \
   --concurrency "$C" --duration "$D"
+# Submissions reach the live tables through the mixing step (batches of at least 10, issue 12):
+# after the load, the monitor's counts show how far it kept up (live responses of the cycle).
+sleep 3
+echo "== live responses of $year after the load (1,200 demo responses before it):"
+"$bin" cycle list 2>/dev/null | grep "^$year,"
 echo "== ranking page /results/$last: $C clients, $D s"
 /usr/bin/time -f "load generator: %P CPU" "$bin" loadtest --url "http://127.0.0.1:$PORT" --get "/results/$last" --concurrency "$C" --duration "$D"
 echo "== server peak memory: $(grep VmHWM "/proc/$server/status" | awk '{printf "%.0f MB", $2/1024}')"

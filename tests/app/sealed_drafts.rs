@@ -157,3 +157,40 @@ fn a_draft_does_not_open_with_another_code_and_is_not_saved_after_the_submission
         .expect("drafts");
     assert!(rows.is_empty(), "no draft reappears after the submission");
 }
+
+#[test]
+fn no_database_file_holds_an_invitation_code_in_any_spelling() {
+    let db = TestDb::new();
+    let codes = cycle_with_codes(&db, 3);
+    let server = TestServer::start(db.pool());
+    // One code submitted, one with a draft, one only issued.
+    let submit = serde_json::json!({
+        "code": codes[0].to_lowercase(),
+        "profile": {"PROFILE_SIZE": "lt10"},
+        "evaluations": [{"unit_code": "DEP_THUE_TINH", "answers": {"DEP_TR01": 4}}]
+    });
+    let status = ureq::post(&server.url("/api/v1/cycles/2025/responses"))
+        .set("content-type", "application/json")
+        .send_string(&submit.to_string())
+        .map(|r| r.status())
+        .expect("201");
+    assert_eq!(status, 201);
+    let mut tab = Browser::new(&server);
+    tab.post("/survey", &[("code", &codes[1])]);
+    tab.post(
+        "/survey/profile",
+        &[("profile.PROFILE_SIZE", "lt10"), ("unit", "DEP_THUE_TINH")],
+    );
+    db.flush_pending(2025);
+    let files = database_bytes(&db);
+    for code in &codes {
+        let canonical = ddci::survey::codes::normalize(code).expect("code");
+        for spelling in [code.clone(), canonical.clone(), canonical.replace('-', "")] {
+            assert!(
+                !holds(&files, &spelling),
+                "{spelling} is in a database file"
+            );
+            assert!(!holds(&files, &spelling.to_lowercase()));
+        }
+    }
+}
