@@ -14,8 +14,9 @@ struct Text {
 }
 
 /// Every byte of the database's files: the SQLite file with its WAL and shared memory, or
-/// (after a CHECKPOINT) PostgreSQL's drafts table file and its recent WAL segments.
-fn database_bytes(db: &TestDb) -> Vec<Vec<u8>> {
+/// (after a CHECKPOINT) PostgreSQL's drafts and invitations table files and the WAL segments
+/// written since `since`.
+fn database_bytes(db: &TestDb, since: std::time::SystemTime) -> Vec<Vec<u8>> {
     let read_dir = |dir: &std::path::Path| -> Vec<Vec<u8>> {
         std::fs::read_dir(dir)
             .map(|entries| {
@@ -39,9 +40,12 @@ fn database_bytes(db: &TestDb) -> Vec<Vec<u8>> {
         rows.into_iter().next().map(|r| r.t).unwrap_or_default()
     };
     let data = std::path::PathBuf::from(text("SELECT current_setting('data_directory') AS t"));
-    let table = data.join(text("SELECT pg_relation_filepath('drafts') AS t"));
-    let mut files = vec![std::fs::read(&table).expect("the drafts table's file (run as root)")];
-    let recent = std::time::SystemTime::now() - std::time::Duration::from_secs(600);
+    let mut files = Vec::new();
+    for table in ["drafts", "invitations"] {
+        let file = data.join(text(&format!("SELECT pg_relation_filepath('{table}') AS t")));
+        files.push(std::fs::read(&file).expect("a table's file (tests run as root)"));
+    }
+    let recent = since - std::time::Duration::from_secs(2);
     for entry in std::fs::read_dir(data.join("pg_wal")).expect("pg_wal").flatten() {
         let fresh = entry
             .metadata()
@@ -55,13 +59,13 @@ fn database_bytes(db: &TestDb) -> Vec<Vec<u8>> {
 }
 
 fn holds(files: &[Vec<u8>], marker: &str) -> bool {
-    files
-        .iter()
-        .any(|f| f.windows(marker.len()).any(|w| w == marker.as_bytes()))
+    let finder = memchr::memmem::Finder::new(marker.as_bytes());
+    files.iter().any(|f| finder.find(f).is_some())
 }
 
 #[test]
 fn a_replaced_draft_comment_leaves_no_trace_in_any_database_file() {
+    let since = std::time::SystemTime::now();
     let db = TestDb::new();
     let codes = cycle_with_codes(&db, 1);
     let server = TestServer::start(db.pool());
@@ -87,7 +91,7 @@ fn a_replaced_draft_comment_leaves_no_trace_in_any_database_file() {
     assert!(html.contains(&marker), "the code opens the draft: {html}");
     // …but no database file holds it in clear.
     assert!(
-        !holds(&database_bytes(&db), &marker),
+        !holds(&database_bytes(&db, since), &marker),
         "the draft is sealed in the database"
     );
 
@@ -99,11 +103,11 @@ fn a_replaced_draft_comment_leaves_no_trace_in_any_database_file() {
     assert_eq!(status, 303, "{location}");
     std::thread::sleep(std::time::Duration::from_secs(2));
     assert!(
-        !holds(&database_bytes(&db), &marker),
+        !holds(&database_bytes(&db, since), &marker),
         "after sending, the replaced comment is nowhere"
     );
     assert!(
-        !holds(&database_bytes(&db), "MARKER-"),
+        !holds(&database_bytes(&db, since), "MARKER-"),
         "not even the prefix"
     );
 }
@@ -160,6 +164,7 @@ fn a_draft_does_not_open_with_another_code_and_is_not_saved_after_the_submission
 
 #[test]
 fn no_database_file_holds_an_invitation_code_in_any_spelling() {
+    let since = std::time::SystemTime::now();
     let db = TestDb::new();
     let codes = cycle_with_codes(&db, 3);
     let server = TestServer::start(db.pool());
@@ -182,7 +187,7 @@ fn no_database_file_holds_an_invitation_code_in_any_spelling() {
         &[("profile.PROFILE_SIZE", "lt10"), ("unit", "DEP_THUE_TINH")],
     );
     db.flush_pending(2025);
-    let files = database_bytes(&db);
+    let files = database_bytes(&db, since);
     for code in &codes {
         let canonical = ddci::survey::codes::normalize(code).expect("code");
         for spelling in [code.clone(), canonical.clone(), canonical.replace('-', "")] {
