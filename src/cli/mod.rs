@@ -84,12 +84,15 @@ pub enum Command {
         answers: PathBuf,
     },
     /// Write the data package (METHODOLOGY.md §7) of the cycle's published run, or else of its
-    /// latest run, to a folder or (with a .zip name) a zip file.
+    /// latest run, to a folder or (with a .zip name) a zip file. `--format stata` writes the
+    /// package's evaluations as one Stata file (.dta, format 118) instead; published cycles only.
     Export {
         #[arg(long)]
         cycle: i32,
         #[arg(long)]
         out: PathBuf,
+        #[arg(long, value_enum, default_value_t = package::ExportFormat::Package)]
+        format: package::ExportFormat,
     },
     /// Write a consistent copy of the database and the installation's key file to a new zip
     /// file (SQLite; with PostgreSQL use pg_dump and copy the key file).
@@ -225,9 +228,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => package::import(&connect(&settings)?, cycle, &responses, &answers),
         Command::Backup { out } => backup::backup(&settings, &out),
         Command::Restore { file, force } => backup::restore(&settings, &file, force),
-        Command::Export { cycle, out } => {
-            package::export(&connect(&settings)?, &settings, cycle, &out)
-        }
+        Command::Export { cycle, out, format } => match format {
+            package::ExportFormat::Package => {
+                package::export(&connect(&settings)?, &settings, cycle, &out)
+            }
+            package::ExportFormat::Stata => {
+                package::export_stata(&connect(&settings)?, &settings, cycle, &out)
+            }
+        },
         Command::Invite {
             cycle,
             count,

@@ -77,3 +77,32 @@ pub fn export(pool: &Pool, settings: &Settings, year: i32, out: &Path) -> anyhow
     );
     Ok(())
 }
+
+/// What `ddci export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// The open data package (a folder, or a zip with a .zip name).
+    Package,
+    /// The package's evaluations as one Stata 118 file (.dta).
+    Stata,
+}
+
+/// `ddci export --format stata`: the published run's evaluations as a Stata file.
+pub fn export_stata(
+    pool: &Pool,
+    settings: &Settings,
+    year: i32,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    let secrets = crate::secrets::open(&settings.secret_file, &mut conn)?;
+    let cycle = db::cycles::get(&mut conn, year)?;
+    let bytes = crate::results::stata_file(&mut conn, cycle, &secrets.pseudonym)?;
+    // Beside the target, then renamed: a failed write leaves no truncated .dta behind.
+    let part = out.with_extension("dta.part");
+    std::fs::write(&part, bytes)
+        .and_then(|()| std::fs::rename(&part, out))
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!("cycle {year}: Stata file written to {}", out.display());
+    Ok(())
+}
