@@ -156,6 +156,19 @@ pub enum Command {
         #[arg(long)]
         groups: Option<PathBuf>,
     },
+    /// Write a unit's comments for its head to a new .xlsx file: only those staff marked fit,
+    /// masked, ordered by text, without dates or profile. Refused for units with fewer than 5
+    /// evaluations (METHODOLOGY.md §3). Audited.
+    Comments {
+        #[arg(long)]
+        cycle: i32,
+        /// The unit's code (as in units.csv).
+        #[arg(long)]
+        unit: String,
+        /// The workbook to create (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -249,6 +262,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             labels.as_deref(),
             &out,
         ),
+        Command::Comments { cycle, unit, out } => {
+            package::comments(&connect(&settings)?, cycle, &unit, &out)
+        }
         Command::Rank { .. } | Command::Loadtest(_) | Command::Study(_) => Ok(()),
     }
 }

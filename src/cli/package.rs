@@ -106,3 +106,29 @@ pub fn export_stata(
     eprintln!("cycle {year}: Stata file written to {}", out.display());
     Ok(())
 }
+
+/// `ddci comments`: a unit's comments for its head, to a new file (audited as `cli`). The file
+/// is claimed first, so a name already taken is refused before anything is audited; a refusal
+/// after that removes it again.
+pub fn comments(pool: &Pool, year: i32, unit: &str, out: &Path) -> anyhow::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(out)
+        .with_context(|| format!("cannot create {} (it is never overwritten)", out.display()))?;
+    let written = pool
+        .get()
+        .map_err(anyhow::Error::from)
+        .and_then(|mut conn| crate::cycles::comments::head_workbook(&mut conn, "cli", year, unit))
+        .and_then(|(_, bytes)| {
+            std::io::Write::write_all(&mut file, &bytes)
+                .with_context(|| format!("cannot write {}", out.display()))
+        });
+    if let Err(e) = written {
+        drop(file);
+        let _ = std::fs::remove_file(out);
+        return Err(e);
+    }
+    eprintln!("cycle {year}: comments about {unit} written to {}", out.display());
+    Ok(())
+}
