@@ -100,9 +100,13 @@ pub enum StataError {
         rows: usize,
         expected: usize,
     },
-    #[error("a value of `{name}` has {bytes} bytes, more than Stata's fixed strings hold ({MAX_STR})")]
+    #[error(
+        "a value of `{name}` has {bytes} bytes, more than Stata's fixed strings hold ({MAX_STR})"
+    )]
     TooLong { name: String, bytes: usize },
-    #[error("variable `{name}` refers to the value label `{label}`, which the file does not define")]
+    #[error(
+        "variable `{name}` refers to the value label `{label}`, which the file does not define"
+    )]
     UnknownValueLabel { name: String, label: String },
     #[error("{0} variables are more than a Stata file holds")]
     TooManyVariables(usize),

@@ -93,7 +93,11 @@ fn the_map_points_at_every_section_in_order() {
         let at = usize::try_from(offset).expect("offset");
         assert_eq!(&b[at..at + tag.len()], *tag, "offset {offset}");
     }
-    assert_eq!(map[13], b.len() as u64, "the last entry is the end of the file");
+    assert_eq!(
+        map[13],
+        b.len() as u64,
+        "the last entry is the end of the file"
+    );
     assert!(map.windows(2).all(|w| w[0] < w[1]));
 }
 
@@ -118,7 +122,10 @@ fn descriptors_and_data_read_back() {
     assert_eq!(text(&b[vl..vl + 129]), "");
     assert_eq!(text(&b[vl + 129..vl + 258]), "agree");
     let labels = at(7) + b"<variable_labels>".len();
-    assert_eq!(text(&b[labels + 321..labels + 642]), "Quy định được công khai");
+    assert_eq!(
+        text(&b[labels + 321..labels + 642]),
+        "Quy định được công khai"
+    );
     let data = at(9) + b"<data>".len();
     assert_eq!(&b[data..data + 7], b"ab\0\0\0\0\0");
     assert_eq!(u64_at(&b, data + 7), 5.0f64.to_bits());
@@ -137,7 +144,11 @@ fn value_labels_are_tables_of_offsets_values_and_texts() {
     let t = at + 4 + 129 + 3;
     assert_eq!((u32_at(&b, t), u32_at(&b, t + 4)), (2, len as u32 - 24));
     let (off, val, txt) = (t + 8, t + 16, t + 24);
-    assert_eq!((u32_at(&b, val), u32_at(&b, val + 4)), (1, 5), "sorted by value");
+    assert_eq!(
+        (u32_at(&b, val), u32_at(&b, val + 4)),
+        (1, 5),
+        "sorted by value"
+    );
     let first = txt + usize::try_from(u32_at(&b, off)).expect("o");
     let second = txt + usize::try_from(u32_at(&b, off + 4)).expect("o");
     assert_eq!(text(&b[first..]), "Hoàn toàn không đồng ý");
@@ -182,7 +193,10 @@ fn bad_datasets_are_refused_with_the_variable_named() {
     assert!(matches!(write(&ds), Err(StataError::Ragged { .. })));
     let mut ds = sample();
     ds.variables[0].column = Column::Text(vec!["x".repeat(2046), String::new()]);
-    assert!(matches!(write(&ds), Err(StataError::TooLong { bytes: 2046, .. })));
+    assert!(matches!(
+        write(&ds),
+        Err(StataError::TooLong { bytes: 2046, .. })
+    ));
     let mut ds = sample();
     ds.value_labels.clear();
     assert!(matches!(

@@ -88,12 +88,7 @@ pub enum ExportFormat {
 }
 
 /// `ddci export --format stata`: the published run's evaluations as a Stata file.
-pub fn export_stata(
-    pool: &Pool,
-    settings: &Settings,
-    year: i32,
-    out: &Path,
-) -> anyhow::Result<()> {
+pub fn export_stata(pool: &Pool, settings: &Settings, year: i32, out: &Path) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let secrets = crate::secrets::open(&settings.secret_file, &mut conn)?;
     let cycle = db::cycles::get(&mut conn, year)?;
@@ -129,6 +124,9 @@ pub fn comments(pool: &Pool, year: i32, unit: &str, out: &Path) -> anyhow::Resul
         let _ = std::fs::remove_file(out);
         return Err(e);
     }
-    eprintln!("cycle {year}: comments about {unit} written to {}", out.display());
+    eprintln!(
+        "cycle {year}: comments about {unit} written to {}",
+        out.display()
+    );
     Ok(())
 }

@@ -109,7 +109,9 @@ fn numbers(chars: &[(usize, char)]) -> Vec<(usize, usize)> {
 }
 
 fn starts_with(chars: &[(usize, char)], i: usize, s: &str) -> bool {
-    s.chars().enumerate().all(|(k, c)| at(chars, i + k) == Some(c))
+    s.chars()
+        .enumerate()
+        .all(|(k, c)| at(chars, i + k) == Some(c))
 }
 
 /// The national digits form a whole phone number: a mobile (03, 05, 07, 08, 09; 10 digits)
@@ -231,9 +233,15 @@ mod tests {
             mask("Gửi về ketoan.abc@congty-xyz.com.vn."),
             "Gửi về [đã ẩn]."
         );
-        assert_eq!(mask("MST 4900123456 của công ty"), "MST [đã ẩn] của công ty");
+        assert_eq!(
+            mask("MST 4900123456 của công ty"),
+            "MST [đã ẩn] của công ty"
+        );
         assert_eq!(mask("MST: 4900123456-001."), "MST: [đã ẩn].");
-        assert_eq!(mask("mã 0101234567 - 002 chi nhánh"), "mã [đã ẩn] chi nhánh");
+        assert_eq!(
+            mask("mã 0101234567 - 002 chi nhánh"),
+            "mã [đã ẩn] chi nhánh"
+        );
     }
 
     #[test]

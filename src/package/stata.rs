@@ -71,10 +71,7 @@ fn scale_labels() -> Vec<ValueLabel> {
         likert("agree"),
         likert("quality"),
         likert("frequency"),
-        value_label(
-            "yes_no",
-            vec![(0, vi("answer-no")), (1, vi("answer-yes"))],
-        ),
+        value_label("yes_no", vec![(0, vi("answer-no")), (1, vi("answer-yes"))]),
     ]
 }
 
@@ -176,7 +173,11 @@ fn dataset(input: &PackageInput) -> Dataset {
         });
     }
     Dataset {
-        label: crate::locale::text_with("vi", "stata-dataset", &[("year", &input.year.to_string())]),
+        label: crate::locale::text_with(
+            "vi",
+            "stata-dataset",
+            &[("year", &input.year.to_string())],
+        ),
         variables,
         value_labels,
     }
