@@ -14,14 +14,16 @@
 //! <variable_types>K × u16 (1–2045: str#, 65526: double)</variable_types>
 //! <varnames>K × 129 bytes</varnames><sortlist>(K+1) × u16, all 0 (unsorted)</sortlist>
 //! <formats>K × 57 bytes</formats><value_label_names>K × 129 bytes</value_label_names>
-//! <variable_labels>K × 321 bytes</variable_labels><characteristics></characteristics>
+//! <variable_labels>K × 321 bytes</variable_labels>
+//! <characteristics><ch>i32 length, 129-byte variable, 129-byte name, text NUL</ch>…
+//!   </characteristics>
 //! <data>N rows of K fields (str#: # bytes, NUL-padded; double: 8 bytes)</data><strls></strls>
 //! <value_labels><lbl>i32 table length, 129-byte name, 3 bytes padding, table</lbl>…
 //! </value_labels></stata_dta>
 //! ```
 //!
 //! Fixed-width fields are NUL-terminated and cut at a character boundary, never inside a UTF-8
-//! character. Strings longer than 2045 bytes would need `strL`; no ddci file has any, so they
+//! character; labels also at Stata's 80 characters. Strings longer than 2045 bytes would need `strL`; no ddci file has any, so they
 //! are refused rather than cut.
 
 /// The longest fixed-width string type, `str2045`.
@@ -31,6 +33,9 @@ const NAME_FIELD: usize = 129;
 const FORMAT_FIELD: usize = 57;
 /// Variable labels: the field holds 320 bytes and a NUL (80 characters of 4 bytes).
 const LABEL_FIELD: usize = 321;
+/// Stata takes at most 80 characters in a variable or dataset label (`label variable` refuses
+/// more); longer texts are cut there, and a caller keeps the whole text in a characteristic.
+pub const LABEL_CHARS: usize = 80;
 /// The dataset's label: at most 80 characters, 320 bytes.
 const DATASET_LABEL_BYTES: usize = 320;
 /// A value label's text: Stata reads up to 32,000 bytes.
@@ -67,7 +72,7 @@ impl Column {
 pub struct Variable {
     /// A valid Stata name (see [`name_for`]).
     pub name: String,
-    /// The variable label (cut at 320 bytes).
+    /// The variable label (cut at 80 characters, and 320 bytes).
     pub label: String,
     /// The value label set attached to a numeric variable, by name.
     pub value_label: Option<String>,
@@ -86,6 +91,9 @@ pub struct Dataset {
     pub label: String,
     pub variables: Vec<Variable>,
     pub value_labels: Vec<ValueLabel>,
+    /// Characteristics `variable[name] = text` (Stata's `char list`): texts too long for a
+    /// label, such as a whole question.
+    pub characteristics: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -122,6 +130,15 @@ pub fn cut(s: &str, max: usize) -> &str {
         end -= 1;
     }
     &s[..end]
+}
+
+/// `s` cut to Stata's 80 characters for a label, and to `bytes`, at a character boundary.
+fn label(s: &str, bytes: usize) -> &str {
+    let end = s
+        .char_indices()
+        .nth(LABEL_CHARS)
+        .map_or(s.len(), |(at, _)| at);
+    cut(&s[..end], bytes)
 }
 
 /// Whether Stata accepts `name` for a variable or a value label.
@@ -252,7 +269,7 @@ pub fn write(ds: &Dataset) -> Result<Vec<u8>, StataError> {
     out.extend_from_slice(b"</K><N>");
     out.extend_from_slice(&(rows as u64).to_le_bytes());
     out.extend_from_slice(b"</N><label>");
-    let label = cut(&ds.label, DATASET_LABEL_BYTES);
+    let label = label(&ds.label, DATASET_LABEL_BYTES);
     // At most 320 bytes, so it fits.
     out.extend_from_slice(&u16::try_from(label.len()).unwrap_or(0).to_le_bytes());
     out.extend_from_slice(label.as_bytes());
@@ -264,7 +281,7 @@ pub fn write(ds: &Dataset) -> Result<Vec<u8>, StataError> {
     out.extend_from_slice(b"</map>");
     descriptors(&mut out, &mut map, ds, &types);
     map.mark(&out);
-    out.extend_from_slice(b"<characteristics></characteristics>");
+    characteristics(&mut out, ds);
     map.mark(&out);
     data(&mut out, ds, &types, rows);
     map.mark(&out);
@@ -318,9 +335,26 @@ fn descriptors(out: &mut Vec<u8>, map: &mut Map, ds: &Dataset, types: &[u16]) {
     map.mark(out);
     out.extend_from_slice(b"<variable_labels>");
     for v in &ds.variables {
-        field(out, &v.label, LABEL_FIELD);
+        field(out, label(&v.label, LABEL_FIELD - 1), LABEL_FIELD);
     }
     out.extend_from_slice(b"</variable_labels>");
+}
+
+/// Each `<ch>`: its length (i32), the variable's and the characteristic's names (129 bytes
+/// each), then the NUL-terminated text.
+fn characteristics(out: &mut Vec<u8>, ds: &Dataset) {
+    out.extend_from_slice(b"<characteristics>");
+    for (variable, name, text) in &ds.characteristics {
+        let text = cut(text, VALUE_TEXT_BYTES);
+        out.extend_from_slice(b"<ch>");
+        out.extend_from_slice(&((2 * NAME_FIELD + text.len() + 1) as u32).to_le_bytes());
+        field(out, variable, NAME_FIELD);
+        field(out, name, NAME_FIELD);
+        out.extend_from_slice(text.as_bytes());
+        out.push(0);
+        out.extend_from_slice(b"</ch>");
+    }
+    out.extend_from_slice(b"</characteristics>");
 }
 
 fn data(out: &mut Vec<u8>, ds: &Dataset, types: &[u16], rows: usize) {

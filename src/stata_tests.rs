@@ -66,6 +66,11 @@ fn sample() -> Dataset {
                 (1, "Hoàn toàn không đồng ý".into()),
             ],
         }],
+        characteristics: vec![(
+            "dep_tr01".into(),
+            "question".into(),
+            "Câu hỏi đầy đủ".into(),
+        )],
     }
 }
 
@@ -159,15 +164,34 @@ fn value_labels_are_tables_of_offsets_values_and_texts() {
 #[test]
 fn long_labels_are_cut_at_a_character_boundary() {
     let mut ds = sample();
-    // 200 × "ồ" (3 bytes) = 600 bytes: 320 bytes hold 106 whole characters (318 bytes).
+    // 200 × "ồ" (3 bytes): Stata's 80 characters (240 bytes) stay.
     ds.variables[1].label = "ồ".repeat(200);
     let b = write(&ds).expect("writes");
     let (_, _, _, map) = header(&b);
     let labels = usize::try_from(map[7]).expect("offset") + b"<variable_labels>".len();
     let second = text(&b[labels + 321..labels + 642]);
-    assert_eq!(second, "ồ".repeat(106));
+    assert_eq!(second, "ồ".repeat(80));
+    // 80 four-byte characters fill the 320 bytes exactly; one byte less keeps 79 of them.
+    assert_eq!(label(&"𝔸".repeat(90), 320), "𝔸".repeat(80));
+    assert_eq!(label(&"𝔸".repeat(90), 319), "𝔸".repeat(79));
     assert_eq!(cut("aồ", 2), "a");
     assert_eq!(cut("aồ", 4), "aồ");
+}
+
+#[test]
+fn characteristics_hold_a_variable_a_name_and_a_text() {
+    let b = write(&sample()).expect("writes");
+    let (_, _, _, map) = header(&b);
+    let at = usize::try_from(map[8]).expect("offset") + b"<characteristics><ch>".len();
+    let len = usize::try_from(u32_at(&b, at)).expect("len");
+    assert_eq!(len, 258 + "Câu hỏi đầy đủ".len() + 1);
+    assert_eq!(text(&b[at + 4..at + 133]), "dep_tr01");
+    assert_eq!(text(&b[at + 133..at + 262]), "question");
+    assert_eq!(text(&b[at + 262..]), "Câu hỏi đầy đủ");
+    assert_eq!(
+        &b[at + 4 + len..at + 4 + len + 23],
+        b"</ch></characteristics>"
+    );
 }
 
 #[test]

@@ -131,8 +131,11 @@ fn dataset(input: &PackageInput) -> Dataset {
         value_label: None,
         column: Column::Number(rows.iter().map(|((_, r, _), _)| Some(r.weight)).collect()),
     });
+    let mut characteristics = Vec::new();
     for (q_at, q) in catalog.profile_questions.iter().enumerate() {
         let name = stata::name_for(&profile_column(&q.code), &mut taken);
+        characteristics.push((name.clone(), "question_vi".to_string(), q.text_vi.clone()));
+        characteristics.push((name.clone(), "question_en".to_string(), q.text_en.clone()));
         let mut choices: Vec<_> = (catalog.profile_choices.iter())
             .filter(|c| c.question_code == q.code)
             .collect();
@@ -165,8 +168,13 @@ fn dataset(input: &PackageInput) -> Dataset {
                     .map(|(_, _, v)| *v)
             })
             .collect();
+        let name = stata::name_for(&i.code.to_ascii_lowercase(), &mut taken);
+        // The label holds Stata's 80 characters; the whole question, in both languages, is
+        // in the variable's characteristics (`char list dep_tr01[]`).
+        characteristics.push((name.clone(), "question_vi".to_string(), i.text_vi.clone()));
+        characteristics.push((name.clone(), "question_en".to_string(), i.text_en.clone()));
         variables.push(Variable {
-            name: stata::name_for(&i.code.to_ascii_lowercase(), &mut taken),
+            name,
             label: i.text_vi.clone(),
             value_label: scale_label(i),
             column: Column::Number(column),
@@ -180,6 +188,7 @@ fn dataset(input: &PackageInput) -> Dataset {
         ),
         variables,
         value_labels,
+        characteristics,
     }
 }
 
