@@ -221,7 +221,7 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
     assert!(page.contains("<td class=\"progress-cell\"><progress max=\"100\""));
     // Responses per day drawn as a chart above their table.
     assert!(page.contains("<figure class=\"chart\"><svg role=\"img\""));
-    let (_, _, comments) = admin.get("/admin/cycles/2025/comments");
+    let (_, _, comments) = admin.get("/admin/cycles/2025/comments/DEP_THANH_TRA");
     assert!(
         comments.contains("&lt;b&gt;Cán bộ&lt;/b&gt; nhiệt tình"),
         "comments are shown as text"
