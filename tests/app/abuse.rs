@@ -426,6 +426,10 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
             ("password", ADMIN_PASSWORD),
         ],
     ),
+    (
+        "/admin/cycles/2024/comments/DEP_THANH_TRA",
+        &[("comment_id", "1"), ("verdict", "fit")],
+    ),
 ];
 
 #[test]
