@@ -79,16 +79,15 @@ pub fn review(
     })?)
 }
 
+/// A comment row as stored: id, text, day, verdict (`fit`, or none).
+type Row = (i64, String, String, Option<bool>);
+
 mod queries {
     #[allow(unused_imports)]
     use super::*;
     use crate::db::Conn as Db;
 
-    pub(crate) fn of_unit(
-        c: &mut Db,
-        cycle_id: i64,
-        unit_code: &str,
-    ) -> QueryResult<Vec<(i64, String, String, Option<bool>)>> {
+    pub(crate) fn of_unit(c: &mut Db, cycle_id: i64, unit_code: &str) -> QueryResult<Vec<Row>> {
         comments::table
             .inner_join(units::table.on(units::id.eq(comments::unit_id)))
             .left_join(comment_reviews::table.on(comment_reviews::comment_id.eq(comments::id)))
