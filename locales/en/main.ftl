@@ -339,3 +339,35 @@ admin-col-account = Status
 admin-account-disabled = Disabled
 admin-account-disable = Disable
 admin-account-enable = Enable
+
+# Issue 14: the Stata file for researchers (variable labels) and its download link.
+stata-dataset = DDCI Lạng Sơn { $year } — businesses' evaluations of units
+stata-response-id = Pseudonym of the evaluation (as in the open data package)
+stata-unit-code = Code of the unit evaluated
+stata-unit = Unit evaluated
+stata-weight = Weight of the response
+results-download-stata = Data for Stata (.dta)
+
+# Issue 14: comments handled with care (admin pages and the workbook for unit heads).
+comments-book-title = Businesses' comments about { $unit } — DDCI Lạng Sơn { $year }
+comments-book-note = Only the comments the Association has read and marked fit for the unit. Phone numbers, email addresses and tax codes are masked; there is no date and nothing about the business, and the order follows the text, so that no comment leads to its writer.
+comments-book-column = Comment
+comments-book-none = No comment has been marked fit yet.
+admin-comments-units = Units with at least 5 evaluations. Comments about units with fewer than 5 are not shown (count only, Methodology §3).
+admin-comments-unit-heading = Comments about { $unit } — cycle { $year }
+admin-comments-review-note = Mark each comment: those fit for the unit go to its head in the Excel file; those not fit or not yet read do not. Phone numbers, email addresses and tax codes are masked. Every action is logged.
+admin-comments-col-unit = Unit
+admin-comments-col-evaluations = Evaluations
+admin-comments-col-total = Comments
+admin-comments-col-fit = Fit
+admin-comments-col-not-fit = Not fit
+admin-comments-col-unreviewed = Not read
+admin-comments-read = Read and mark
+admin-comments-workbook = Comments file for the unit's head (.xlsx)
+admin-comments-mark-fit = Fit for the unit
+admin-comments-mark-not-fit = Not fit
+admin-comments-status-fit = Marked: fit
+admin-comments-status-not-fit = Marked: not fit
+admin-comments-status-none = Not read yet
+admin-comments-too-few = This unit has fewer than 5 evaluations, so only its count is published; its comments are neither shown nor sent.
+admin-comments-back = Back to the units

@@ -338,3 +338,35 @@ admin-col-account = Trạng thái
 admin-account-disabled = Đã khóa
 admin-account-disable = Khóa tài khoản
 admin-account-enable = Mở khóa
+
+# Issue 14: the Stata file for researchers (variable labels) and its download link.
+stata-dataset = DDCI Lạng Sơn { $year } — các lượt doanh nghiệp đánh giá đơn vị
+stata-response-id = Bí danh của lượt đánh giá (như trong gói dữ liệu mở)
+stata-unit-code = Mã đơn vị được đánh giá
+stata-unit = Đơn vị được đánh giá
+stata-weight = Trọng số của phiếu trả lời
+results-download-stata = Dữ liệu cho Stata (.dta)
+
+# Issue 14: comments handled with care (admin pages and the workbook for unit heads).
+comments-book-title = Góp ý của doanh nghiệp về { $unit } — DDCI Lạng Sơn { $year }
+comments-book-note = Chỉ gồm các góp ý đã được Hiệp hội xem và đánh dấu phù hợp với đơn vị. Số điện thoại, thư điện tử và mã số thuế đã được ẩn; không có ngày gửi hay thông tin doanh nghiệp, và thứ tự theo nội dung, để không góp ý nào dẫn đến người viết.
+comments-book-column = Góp ý
+comments-book-none = Chưa có góp ý nào được đánh dấu phù hợp.
+admin-comments-units = Các đơn vị có ít nhất 5 lượt đánh giá. Góp ý về đơn vị có dưới 5 lượt đánh giá không hiển thị (chỉ công bố số lượt, Phương pháp §3).
+admin-comments-unit-heading = Góp ý về { $unit } — kỳ { $year }
+admin-comments-review-note = Đánh dấu từng góp ý: phù hợp thì được gửi cho lãnh đạo đơn vị trong tệp Excel; không phù hợp hoặc chưa xem thì không. Số điện thoại, thư điện tử và mã số thuế đã được ẩn. Mỗi thao tác được ghi vào nhật ký.
+admin-comments-col-unit = Đơn vị
+admin-comments-col-evaluations = Lượt đánh giá
+admin-comments-col-total = Góp ý
+admin-comments-col-fit = Phù hợp
+admin-comments-col-not-fit = Không phù hợp
+admin-comments-col-unreviewed = Chưa xem
+admin-comments-read = Đọc và đánh dấu
+admin-comments-workbook = Tệp góp ý cho lãnh đạo đơn vị (.xlsx)
+admin-comments-mark-fit = Phù hợp với đơn vị
+admin-comments-mark-not-fit = Không phù hợp
+admin-comments-status-fit = Đã đánh dấu: phù hợp
+admin-comments-status-not-fit = Đã đánh dấu: không phù hợp
+admin-comments-status-none = Chưa xem
+admin-comments-too-few = Đơn vị này có dưới 5 lượt đánh giá nên chỉ công bố số lượt; góp ý về đơn vị không được hiển thị hay gửi đi.
+admin-comments-back = Về danh sách đơn vị

@@ -84,12 +84,15 @@ pub enum Command {
         answers: PathBuf,
     },
     /// Write the data package (METHODOLOGY.md §7) of the cycle's published run, or else of its
-    /// latest run, to a folder or (with a .zip name) a zip file.
+    /// latest run, to a folder or (with a .zip name) a zip file. `--format stata` writes the
+    /// package's evaluations as one Stata file (.dta, format 118) instead; published cycles only.
     Export {
         #[arg(long)]
         cycle: i32,
         #[arg(long)]
         out: PathBuf,
+        #[arg(long, value_enum, default_value_t = package::ExportFormat::Package)]
+        format: package::ExportFormat,
     },
     /// Write a consistent copy of the database and the installation's key file to a new zip
     /// file (SQLite; with PostgreSQL use pg_dump and copy the key file).
@@ -152,6 +155,19 @@ pub enum Command {
         /// CSV with header `label_vi,label_en,min_total` (default: the Lạng Sơn groups).
         #[arg(long)]
         groups: Option<PathBuf>,
+    },
+    /// Write a unit's comments for its head to a new .xlsx file: only those staff marked fit,
+    /// masked, ordered by text, without dates or profile. Refused for units with fewer than 5
+    /// evaluations (METHODOLOGY.md §3). Audited.
+    Comments {
+        #[arg(long)]
+        cycle: i32,
+        /// The unit's code (as in units.csv).
+        #[arg(long)]
+        unit: String,
+        /// The workbook to create (never overwritten).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -225,9 +241,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => package::import(&connect(&settings)?, cycle, &responses, &answers),
         Command::Backup { out } => backup::backup(&settings, &out),
         Command::Restore { file, force } => backup::restore(&settings, &file, force),
-        Command::Export { cycle, out } => {
-            package::export(&connect(&settings)?, &settings, cycle, &out)
-        }
+        Command::Export { cycle, out, format } => match format {
+            package::ExportFormat::Package => {
+                package::export(&connect(&settings)?, &settings, cycle, &out)
+            }
+            package::ExportFormat::Stata => {
+                package::export_stata(&connect(&settings)?, &settings, cycle, &out)
+            }
+        },
         Command::Invite {
             cycle,
             count,
@@ -241,6 +262,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             labels.as_deref(),
             &out,
         ),
+        Command::Comments { cycle, unit, out } => {
+            package::comments(&connect(&settings)?, cycle, &unit, &out)
+        }
         Command::Rank { .. } | Command::Loadtest(_) | Command::Study(_) => Ok(()),
     }
 }

@@ -77,3 +77,56 @@ pub fn export(pool: &Pool, settings: &Settings, year: i32, out: &Path) -> anyhow
     );
     Ok(())
 }
+
+/// What `ddci export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// The open data package (a folder, or a zip with a .zip name).
+    Package,
+    /// The package's evaluations as one Stata 118 file (.dta).
+    Stata,
+}
+
+/// `ddci export --format stata`: the published run's evaluations as a Stata file.
+pub fn export_stata(pool: &Pool, settings: &Settings, year: i32, out: &Path) -> anyhow::Result<()> {
+    let mut conn = pool.get()?;
+    let secrets = crate::secrets::open(&settings.secret_file, &mut conn)?;
+    let cycle = db::cycles::get(&mut conn, year)?;
+    let bytes = crate::results::stata_file(&mut conn, cycle, &secrets.pseudonym)?;
+    // Beside the target, then renamed: a failed write leaves no truncated .dta behind.
+    let part = out.with_extension("dta.part");
+    std::fs::write(&part, bytes)
+        .and_then(|()| std::fs::rename(&part, out))
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!("cycle {year}: Stata file written to {}", out.display());
+    Ok(())
+}
+
+/// `ddci comments`: a unit's comments for its head, to a new file (audited as `cli`). The file
+/// is claimed first, so a name already taken is refused before anything is audited; a refusal
+/// after that removes it again.
+pub fn comments(pool: &Pool, year: i32, unit: &str, out: &Path) -> anyhow::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(out)
+        .with_context(|| format!("cannot create {} (it is never overwritten)", out.display()))?;
+    let written = pool
+        .get()
+        .map_err(anyhow::Error::from)
+        .and_then(|mut conn| crate::cycles::comments::head_workbook(&mut conn, "cli", year, unit))
+        .and_then(|(_, bytes)| {
+            std::io::Write::write_all(&mut file, &bytes)
+                .with_context(|| format!("cannot write {}", out.display()))
+        });
+    if let Err(e) = written {
+        drop(file);
+        let _ = std::fs::remove_file(out);
+        return Err(e);
+    }
+    eprintln!(
+        "cycle {year}: comments about {unit} written to {}",
+        out.display()
+    );
+    Ok(())
+}

@@ -4,6 +4,7 @@
 //! name, or `cli` for the command line.
 
 mod codes;
+pub mod comments;
 mod lifecycle;
 mod runs;
 mod status;

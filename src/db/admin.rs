@@ -134,6 +134,10 @@ pub fn audit(conn: &mut Conn, actor: &str, action: &str, detail: &str) -> Result
     Ok(queries::audit(conn, &at, actor, action, detail)?)
 }
 
+/// Appends to the audit log inside a caller's transaction (the action and its record commit
+/// together).
+pub(crate) use queries::audit as audit_in_transaction;
+
 /// The latest `limit` entries, newest first.
 pub fn audit_log(conn: &mut Conn, limit: i64) -> Result<Vec<AuditEntry>, DbError> {
     Ok(queries::audit_log(conn, limit)?)

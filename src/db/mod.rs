@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod catalog;
+pub mod comments;
 pub mod committer;
 pub mod cycle_catalog;
 pub mod cycles;

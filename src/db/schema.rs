@@ -509,3 +509,14 @@ diesel::joinable!(admin_sessions -> admin_users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(admin_sessions, admin_users);
 diesel::allow_tables_to_appear_in_same_query!(evaluations, units);
 diesel::allow_tables_to_appear_in_same_query!(comments, units);
+
+diesel::table! {
+    comment_reviews (comment_id) {
+        comment_id -> BigInt,
+        fit -> Bool,
+        reviewed_at -> Text,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(comment_reviews, comments);
+diesel::allow_tables_to_appear_in_same_query!(comment_reviews, units);

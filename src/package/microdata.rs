@@ -34,7 +34,7 @@ pub fn pseudonym(secret: &[u8], response_id: i64, unit_code: &str) -> String {
 }
 
 /// One evaluation as published: (pseudonym, its response, unit code).
-type Evaluation<'a> = (String, &'a StoredResponse, &'a str);
+pub type Evaluation<'a> = (String, &'a StoredResponse, &'a str);
 
 /// Every (response, unit) pair with at least one answer, ordered by pseudonym; none of a unit
 /// that publishes its count only (1–4 evaluations, METHODOLOGY.md §3).
@@ -63,17 +63,27 @@ pub fn responses(input: &PackageInput) -> CsvFile {
     let mut fields = vec![("response_id", "string"), ("weight", "number")];
     fields.extend(columns.iter().map(|c| (c.as_str(), "string")));
     let mut t = CsvFile::new("responses.csv", &fields);
-    let evals = evaluations(input);
-    let codes: Vec<&str> = questions.iter().map(|q| q.code.as_str()).collect();
-    let mut values: Vec<Vec<String>> = evals.iter().map(|(_, r, _)| profile(r, &codes)).collect();
-    let businesses: Vec<i64> = evals.iter().map(|(_, r, _)| r.id).collect();
-    coarsen(&mut values, &businesses);
-    for ((id, r, _), profile) in evals.iter().zip(values) {
-        let mut row = vec![id.clone(), number(r.weight)];
+    for ((id, r, _), profile) in coarsened_evaluations(input) {
+        let mut row = vec![id, number(r.weight)];
         row.extend(profile.iter().map(|v| safe_text(v)));
         t.rows.push(row);
     }
     t
+}
+
+/// Every published evaluation, ordered by pseudonym, with its coarsened profile (one value per
+/// catalog profile question, in catalog order; blank when declined or coarsened away): the rows
+/// of `responses.csv` before spreadsheet safety. Other formats of the same microdata (the Stata
+/// file) read them here, so they publish the same pseudonyms and the same coarsening.
+pub fn coarsened_evaluations<'a>(input: &'a PackageInput) -> Vec<(Evaluation<'a>, Vec<String>)> {
+    let evals = evaluations(input);
+    let codes: Vec<&str> = (input.catalog.profile_questions.iter())
+        .map(|q| q.code.as_str())
+        .collect();
+    let mut values: Vec<Vec<String>> = evals.iter().map(|(_, r, _)| profile(r, &codes)).collect();
+    let businesses: Vec<i64> = evals.iter().map(|(_, r, _)| r.id).collect();
+    coarsen(&mut values, &businesses);
+    evals.into_iter().zip(values).collect()
 }
 
 /// The response's value for each question, empty when it declined or the question is unknown.

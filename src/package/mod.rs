@@ -13,6 +13,7 @@ mod fixture;
 mod import;
 mod microdata;
 mod published;
+mod stata;
 mod tables;
 
 pub use export::{
@@ -21,6 +22,7 @@ pub use export::{
 };
 pub use import::{parse_import, ImportBatch};
 pub use microdata::{pseudonym, MIN_PROFILE_ROWS};
+pub use stata::{dta, StataExportError};
 
 /// The CSV column of a profile question: its code in lower case without `profile_`
 /// (`PROFILE_SECTOR` → `sector`).

@@ -57,6 +57,18 @@ pub fn package_files(
     loaded: &LoadedRun,
     secret: &[u8],
 ) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
+    with_package_input(conn, loaded, secret, |input| {
+        Ok(crate::package::files(input)?)
+    })
+}
+
+/// `f` on the package input of a loaded run (its responses read from storage).
+fn with_package_input<T>(
+    conn: &mut Conn,
+    loaded: &LoadedRun,
+    secret: &[u8],
+    f: impl FnOnce(&PackageInput) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let responses: Vec<StoredResponse> =
         db::package_data::stored_responses(conn, loaded.cycle.id, loaded.run.id)?;
     let pooled = loaded.run.pooled_cycles();
@@ -71,7 +83,36 @@ pub fn package_files(
         responses: &responses,
         secret,
     };
-    Ok(crate::package::files(&input)?)
+    f(&input)
+}
+
+/// The Stata file (.dta) of a loaded run's package evaluations: for researchers, beside the
+/// package and never inside it. Only a published run has one (the caller decides on previews).
+pub fn stata_bytes(conn: &mut Conn, loaded: &LoadedRun, secret: &[u8]) -> anyhow::Result<Vec<u8>> {
+    refuse_unpublished(&loaded.cycle)?;
+    with_package_input(conn, loaded, secret, |input| {
+        Ok(crate::package::dta(input)?)
+    })
+}
+
+fn refuse_unpublished(cycle: &CycleRow) -> anyhow::Result<()> {
+    if cycle.status() != crate::cycles::Status::Published {
+        anyhow::bail!(
+            "cycle {year} is not published; the Stata file is made for published cycles only (`ddci publish --cycle {year}`)",
+            year = cycle.year
+        );
+    }
+    Ok(())
+}
+
+/// The Stata file of a cycle's published run; refused for a cycle that is not published.
+pub fn stata_file(conn: &mut Conn, cycle: CycleRow, secret: &[u8]) -> anyhow::Result<Vec<u8>> {
+    refuse_unpublished(&cycle)?;
+    let year = cycle.year;
+    let loaded = load(conn, cycle)?.ok_or_else(|| {
+        anyhow::anyhow!("cycle {year} has no scoring run; run `ddci score --cycle {year}` first")
+    })?;
+    stata_bytes(conn, &loaded, secret)
 }
 
 /// Stored rows come back in key order; people read units and indicators in catalog order.

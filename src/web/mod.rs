@@ -183,6 +183,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/results/{year}/du-lieu.zip",
             get().to(results::package_zip),
         )
+        .route("/results/{year}/du-lieu.dta", get().to(results::stata))
         .configure(admin::routes)
         .route("/survey", get().to(survey::entry))
         .route("/survey", web::post().to(survey::start))

@@ -1,5 +1,5 @@
 //! Results: the list of published cycles, the ranking per kind, unit scorecards, the PCI
-//! accountability page, the downloads (ranking CSV, workbook, open data package) and the
+//! accountability page, the downloads (ranking CSV, workbook, open data package, its Stata file) and the
 //! method page. A cycle that is not published answers 404, except to signed-in admins and
 //! analysts, who see its current run marked as a preview.
 
@@ -353,6 +353,31 @@ pub async fn package_zip(
         bytes,
         "application/zip",
         format!("ddci-lang-son-{year}-du-lieu.zip"),
+    ))
+}
+
+/// The Stata file of a published cycle, beside the data package (a preview has none: 404).
+#[tracing::instrument(skip_all)]
+pub async fn stata(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    year: web::Path<i32>,
+) -> Result<HttpResponse, PageError> {
+    let Some(v) = visible(&state, &req, *year).await?.filter(|v| !v.preview) else {
+        return not_found(&state, &req);
+    };
+    let (s, loaded) = (state.clone(), v.loaded.clone());
+    let bytes = web::block(move || -> anyhow::Result<Vec<u8>> {
+        let mut conn = s.pool.get()?;
+        results::stata_bytes(&mut conn, &loaded, &s.pseudonym_key)
+    })
+    .await?
+    .map_err(|e| PageError::Submit(e.to_string()))?;
+    Ok(download(
+        &v,
+        bytes,
+        "application/x-stata-dta",
+        format!("ddci-lang-son-{year}-du-lieu.dta"),
     ))
 }
 

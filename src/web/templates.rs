@@ -70,6 +70,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin_comments.hbs"),
     ),
     (
+        "admin_comments_unit",
+        include_str!("../../templates/admin_comments_unit.hbs"),
+    ),
+    (
         "admin_audit",
         include_str!("../../templates/admin_audit.hbs"),
     ),

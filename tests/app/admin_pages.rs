@@ -226,13 +226,13 @@ fn an_admin_runs_a_cycle_from_sign_in_to_publication_and_a_visitor_reads_it() {
         page.contains("3 phiếu mới nhận đang chờ được trộn vào số liệu"),
         "{page}"
     );
-    let (_, _, comments) = admin.get("/admin/cycles/2025/comments");
+    let (_, _, comments) = admin.get("/admin/cycles/2025/comments/DEP_THANH_TRA");
     assert!(
         !comments.contains("&lt;b&gt;Cán bộ&lt;/b&gt;"),
         "comments arrive with their batch, not one by one"
     );
     db.flush_pending(2025);
-    let (_, _, comments) = admin.get("/admin/cycles/2025/comments");
+    let (_, _, comments) = admin.get("/admin/cycles/2025/comments/DEP_THANH_TRA");
     assert!(
         comments.contains("&lt;b&gt;Cán bộ&lt;/b&gt; nhiệt tình"),
         "comments are shown as text"

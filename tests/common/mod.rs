@@ -3,6 +3,7 @@
 //! HTTP server on port 0, in this process or as a `ddci serve` child; running the `ddci` binary.
 
 pub mod browser;
+pub mod python;
 
 use ddci::db::{DatabaseUrl, Pool};
 use std::net::TcpListener;

@@ -3,6 +3,7 @@
 //! log. Every page needs a signed-in admin or analyst; changing anything needs an admin
 //! (analysts may also score).
 
+mod comments;
 mod cycles;
 mod login;
 mod reports;
@@ -222,12 +223,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 web::post().to(cycles::invitations),
             )
             .route("/cycles/{year}/runs/{run}", web::get().to(reports::run))
-            .route("/cycles/{year}/comments", web::get().to(reports::comments))
+            .route("/cycles/{year}/comments", web::get().to(comments::index))
             .route("/cycles/{year}/{action}", web::post().to(cycles::action))
             .route("/audit", web::get().to(reports::audit))
             .route("/users", web::get().to(reports::users))
             .route("/users", web::post().to(reports::create_user))
-            .route("/users/account", web::post().to(reports::set_account)),
+            .route("/users/account", web::post().to(reports::set_account))
+            .route(
+                "/cycles/{year}/comments/{unit}",
+                web::get().to(comments::unit),
+            )
+            .route(
+                "/cycles/{year}/comments/{unit}",
+                web::post().to(comments::review),
+            )
+            .route(
+                "/cycles/{year}/comments/{unit}/gop-y.xlsx",
+                web::get().to(comments::workbook),
+            ),
     );
 }
 

@@ -1,5 +1,5 @@
-//! Read-only admin pages — a scoring run against the one before it, the comments, the audit
-//! log — and the accounts page (admins only).
+//! Read-only admin pages — a scoring run against the one before it, the audit log — and the
+//! accounts page (admins only). The comments pages are in comments.rs.
 
 use super::{admin_page, csrf_refused, outcome, staff_or_page, Need};
 use crate::auth::{self, Role};
@@ -84,42 +84,6 @@ pub async fn run(
     let ((year, run_id), s, lang) = (path.into_inner(), state.clone(), i18n::lang_of(&req));
     match web::block(move || run_data(&s, year, run_id, lang)).await?? {
         Some(data) => admin_page(&state, &req, &user, "admin_run", data),
-        None => Ok(HttpResponse::NotFound().finish()),
-    }
-}
-
-fn comments_data(state: &AppState, year: i32, lang: &str) -> Result<Option<Value>, db::DbError> {
-    let mut conn = state.pool.get()?;
-    let Some(cycle) = db::cycles::find(&mut conn, year)? else {
-        return Ok(None);
-    };
-    let catalog = db::cycle_catalog::load(&mut conn, cycle.id, cycle.config().groups)?;
-    let comments: Vec<Value> = db::monitor::comments(&mut conn, cycle.id)?
-        .into_iter()
-        .map(|c| {
-            let unit = catalog
-                .units
-                .iter()
-                .find(|u| u.code == c.unit_code)
-                .map_or(c.unit_code.clone(), |u| {
-                    pick(lang, &u.name_vi, &u.name_en).clone()
-                });
-            json!({"unit": unit, "body": c.body, "day": c.submitted_on})
-        })
-        .collect();
-    Ok(Some(json!({"year": year, "comments": comments})))
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn comments(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    year: web::Path<i32>,
-) -> Result<HttpResponse, PageError> {
-    let user = staff_or_page!(state, req, Need::Staff);
-    let (s, year, lang) = (state.clone(), *year, i18n::lang_of(&req));
-    match web::block(move || comments_data(&s, year, lang)).await?? {
-        Some(data) => admin_page(&state, &req, &user, "admin_comments", data),
         None => Ok(HttpResponse::NotFound().finish()),
     }
 }
