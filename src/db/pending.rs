@@ -26,9 +26,9 @@ use diesel::prelude::*;
 pub const MIN_BATCH: usize = 10;
 /// The largest batch: a backlog is moved in transactions of bounded size, so that the
 /// submissions' own commits (which wait for the write lock on SQLite) are never held up long.
-const MAX_BATCH: i64 = 250;
+const MAX_BATCH: i64 = 100;
 /// The pause between two batches of a backlog, in which waiting submissions take the lock.
-const BETWEEN_BATCHES: std::time::Duration = std::time::Duration::from_millis(5);
+const BETWEEN_BATCHES: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// A submission sealed for the pending table: its random id is the associated data, so a
 /// sealed payload does not open on another row.
