@@ -24,8 +24,11 @@ use diesel::prelude::*;
 /// The smallest batch the mixing step moves (k): every live row then shares its transaction
 /// and its date with at least 9 other submissions.
 pub const MIN_BATCH: usize = 10;
-/// The largest batch: a backlog after a stop is moved in transactions of bounded size.
-const MAX_BATCH: i64 = 1000;
+/// The largest batch: a backlog is moved in transactions of bounded size, so that the
+/// submissions' own commits (which wait for the write lock on SQLite) are never held up long.
+const MAX_BATCH: i64 = 100;
+/// The pause between two batches of a backlog, in which waiting submissions take the lock.
+const BETWEEN_BATCHES: std::time::Duration = std::time::Duration::from_millis(20);
 
 /// A submission sealed for the pending table: its random id is the associated data, so a
 /// sealed payload does not open on another row.
@@ -106,8 +109,17 @@ pub fn mix_ready(conn: &mut Conn, key: &SealKey) -> Result<usize, MixError> {
         .load(conn)?;
     let mut moved = 0;
     for (cycle_id, n) in waiting {
-        if n >= MIN_BATCH as i64 {
-            moved += conn.write_tx(|c| mix_in_tx(c, key, cycle_id, MIN_BATCH))?;
+        if n < MIN_BATCH as i64 {
+            continue;
+        }
+        // The whole backlog, batch after batch, until what is left is not a batch.
+        loop {
+            let n = conn.write_tx(|c| mix_in_tx(c, key, cycle_id, MIN_BATCH))?;
+            moved += n;
+            if n < MAX_BATCH as usize {
+                break;
+            }
+            std::thread::sleep(BETWEEN_BATCHES);
         }
     }
     Ok(moved)
