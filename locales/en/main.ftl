@@ -351,6 +351,7 @@ results-download-stata = Data for Stata (.dta)
 # Issue 14: comments handled with care (admin pages and the workbook for unit heads).
 comments-book-title = Businesses' comments about { $unit } — DDCI Lạng Sơn { $year }
 comments-book-note = Only the comments the Association has read and marked fit for the unit. Phone numbers, email addresses and tax codes are masked; there is no date and nothing about the business, and the order follows the text, so that no comment leads to its writer.
+comments-book-number = No.
 comments-book-column = Comment
 comments-book-none = No comment has been marked fit yet.
 admin-comments-units = Units with at least 5 evaluations. Comments about units with fewer than 5 are not shown (count only, Methodology §3).

@@ -350,6 +350,7 @@ results-download-stata = Dữ liệu cho Stata (.dta)
 # Issue 14: comments handled with care (admin pages and the workbook for unit heads).
 comments-book-title = Góp ý của doanh nghiệp về { $unit } — DDCI Lạng Sơn { $year }
 comments-book-note = Chỉ gồm các góp ý đã được Hiệp hội xem và đánh dấu phù hợp với đơn vị. Số điện thoại, thư điện tử và mã số thuế đã được ẩn; không có ngày gửi hay thông tin doanh nghiệp, và thứ tự theo nội dung, để không góp ý nào dẫn đến người viết.
+comments-book-number = STT
 comments-book-column = Góp ý
 comments-book-none = Chưa có góp ý nào được đánh dấu phù hợp.
 admin-comments-units = Các đơn vị có ít nhất 5 lượt đánh giá. Góp ý về đơn vị có dưới 5 lượt đánh giá không hiển thị (chỉ công bố số lượt, Phương pháp §3).

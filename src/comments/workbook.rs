@@ -32,17 +32,14 @@ pub fn workbook(unit_name: &str, year: i32, comments: &[String]) -> Result<Vec<u
         ws.write_string_with_format(row as u32, 1, text_with(lang, key, &args), format)?;
     }
     let header = 5;
-    ws.write_string_with_format(header, 0, "STT / No.", &bold)?;
-    ws.write_string_with_format(
-        header,
-        1,
-        format!(
+    for (col, key) in [(0, "comments-book-number"), (1, "comments-book-column")] {
+        let both = format!(
             "{} / {}",
-            text_with("vi", "comments-book-column", &[]),
-            text_with("en", "comments-book-column", &[])
-        ),
-        &bold,
-    )?;
+            text_with("vi", key, &[]),
+            text_with("en", key, &[])
+        );
+        ws.write_string_with_format(header, col, both, &bold)?;
+    }
     for (n, comment) in comments.iter().enumerate() {
         let row = header + 1 + n as u32;
         ws.write_number(row, 0, (n + 1) as f64)?;

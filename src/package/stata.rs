@@ -6,7 +6,7 @@
 //! The byte layout is [`crate::stata`]'s.
 
 use super::export::{PackageError, PackageInput};
-use super::microdata::{coarsened_evaluations, singled_out_weight};
+use super::microdata::{coarsened_evaluations, singled_out_weight, Evaluation};
 use super::profile_column;
 use crate::catalog::{IndicatorDef, Scale};
 use crate::locale::text;
@@ -83,113 +83,130 @@ fn scale_label(i: &IndicatorDef) -> Option<String> {
     }
 }
 
-fn dataset(input: &PackageInput) -> Dataset {
-    let rows = coarsened_evaluations(input);
-    let catalog = input.catalog;
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut value_labels = scale_labels();
-    taken.extend(value_labels.iter().map(|l| l.name.clone()));
-    let text_column = |f: &dyn Fn(usize) -> String| Column::Text((0..rows.len()).map(f).collect());
-    let mut variables = vec![
-        Variable {
-            name: stata::name_for("response_id", &mut taken),
-            label: vi("stata-response-id"),
-            value_label: None,
-            column: text_column(&|k| rows[k].0 .0.clone()),
-        },
-        Variable {
-            name: stata::name_for("unit_code", &mut taken),
-            label: vi("stata-unit-code"),
-            value_label: None,
-            column: text_column(&|k| rows[k].0 .2.to_string()),
-        },
-    ];
-    // The unit once more, as a labelled number: its name reads in every table.
-    let units: HashMap<&str, i32> = (catalog.units.iter().enumerate())
+/// One published evaluation with its coarsened profile.
+type Row<'a> = (Evaluation<'a>, Vec<String>);
+
+/// The dataset as it is built: the rows it describes and the names already taken.
+struct Builder<'r, 'a> {
+    rows: &'r [Row<'a>],
+    taken: HashSet<String>,
+    ds: Dataset,
+}
+
+impl<'r, 'a> Builder<'r, 'a> {
+    fn new(rows: &'r [Row<'a>]) -> Self {
+        let value_labels = scale_labels();
+        Builder {
+            rows,
+            taken: value_labels.iter().map(|l| l.name.clone()).collect(),
+            ds: Dataset {
+                value_labels,
+                ..Dataset::default()
+            },
+        }
+    }
+
+    /// A valid Stata name from `raw`, unique in the file.
+    fn name(&mut self, raw: &str) -> String {
+        stata::name_for(raw, &mut self.taken)
+    }
+
+    fn add(&mut self, name: String, label: String, value_label: Option<String>, column: Column) {
+        self.ds.variables.push(Variable {
+            name,
+            label,
+            value_label,
+            column,
+        });
+    }
+
+    /// A question's whole text in both languages, as characteristics of its variable: the
+    /// label holds only Stata's 80 characters (`char list dep_tr01[]` shows them).
+    fn question(&mut self, name: &str, vi: &str, en: &str) {
+        for (key, text) in [("question_vi", vi), ("question_en", en)] {
+            (self.ds.characteristics).push((name.to_string(), key.to_string(), text.to_string()));
+        }
+    }
+
+    /// A column with one number per row.
+    fn numbers(&self, f: impl Fn(&Row<'a>) -> Option<f64>) -> Column {
+        Column::Number(self.rows.iter().map(f).collect())
+    }
+}
+
+/// The evaluation's pseudonym and unit (as a code and as a labelled number), and its weight.
+fn identity(b: &mut Builder, input: &PackageInput) {
+    let name = b.name("response_id");
+    let ids = (b.rows.iter()).map(|((id, _, _), _)| id.clone()).collect();
+    b.add(name, vi("stata-response-id"), None, Column::Text(ids));
+    let name = b.name("unit_code");
+    let codes = (b.rows.iter())
+        .map(|((_, _, u), _)| u.to_string())
+        .collect();
+    b.add(name, vi("stata-unit-code"), None, Column::Text(codes));
+    // The unit once more as a number labelled with its name, so its name reads in every table.
+    let units = &input.catalog.units;
+    let number: HashMap<&str, i32> = (units.iter().enumerate())
         .map(|(n, u)| (u.code.as_str(), n as i32 + 1))
         .collect();
-    let unit_set = stata::name_for("unit", &mut taken);
-    value_labels.push(value_label(
-        &unit_set,
-        (catalog.units.iter().enumerate())
-            .map(|(n, u)| (n as i32 + 1, u.name_vi.clone()))
-            .collect(),
-    ));
-    variables.push(Variable {
-        name: unit_set.clone(),
-        label: vi("stata-unit"),
-        value_label: Some(unit_set),
-        column: Column::Number(
-            (rows.iter())
-                .map(|((_, _, u), _)| units.get(u).map(|&n| f64::from(n)))
-                .collect(),
-        ),
-    });
-    variables.push(Variable {
-        name: stata::name_for("weight", &mut taken),
-        label: vi("stata-weight"),
-        value_label: None,
-        column: Column::Number(rows.iter().map(|((_, r, _), _)| Some(r.weight)).collect()),
-    });
-    let mut characteristics = Vec::new();
-    for (q_at, q) in catalog.profile_questions.iter().enumerate() {
-        let name = stata::name_for(&profile_column(&q.code), &mut taken);
-        characteristics.push((name.clone(), "question_vi".to_string(), q.text_vi.clone()));
-        characteristics.push((name.clone(), "question_en".to_string(), q.text_en.clone()));
+    let name = b.name("unit");
+    let names = (units.iter().enumerate())
+        .map(|(n, u)| (n as i32 + 1, u.name_vi.clone()))
+        .collect();
+    b.ds.value_labels.push(value_label(&name, names));
+    let column = b.numbers(|((_, _, u), _)| number.get(u).map(|&n| f64::from(n)));
+    b.add(name.clone(), vi("stata-unit"), Some(name), column);
+    let name = b.name("weight");
+    let column = b.numbers(|((_, r, _), _)| Some(r.weight));
+    b.add(name, vi("stata-weight"), None, column);
+}
+
+/// One labelled number per profile question: its choices numbered in the catalog's order; a
+/// blank (declined or coarsened away) is missing, like an unknown value.
+fn profile(b: &mut Builder, input: &PackageInput) {
+    let catalog = input.catalog;
+    for (at, q) in catalog.profile_questions.iter().enumerate() {
+        let name = b.name(&profile_column(&q.code));
+        b.question(&name, &q.text_vi, &q.text_en);
         let mut choices: Vec<_> = (catalog.profile_choices.iter())
             .filter(|c| c.question_code == q.code)
             .collect();
         choices.sort_by_key(|c| c.sort_order);
-        let code_of: HashMap<&str, i32> = (choices.iter().enumerate())
+        let number: HashMap<&str, i32> = (choices.iter().enumerate())
             .map(|(n, c)| (c.code.as_str(), n as i32 + 1))
             .collect();
-        value_labels.push(value_label(
-            &name,
-            (choices.iter().enumerate())
-                .map(|(n, c)| (n as i32 + 1, c.label_vi.clone()))
-                .collect(),
-        ));
-        // A blank (declined or coarsened away) is missing, like an unknown value.
-        let column = (rows.iter())
-            .map(|(_, profile)| code_of.get(profile[q_at].as_str()).map(|&n| f64::from(n)))
+        let labels = (choices.iter().enumerate())
+            .map(|(n, c)| (n as i32 + 1, c.label_vi.clone()))
             .collect();
-        variables.push(Variable {
-            name: name.clone(),
-            label: q.text_vi.clone(),
-            value_label: Some(name),
-            column: Column::Number(column),
+        b.ds.value_labels.push(value_label(&name, labels));
+        let column = b.numbers(|(_, p)| number.get(p[at].as_str()).map(|&n| f64::from(n)));
+        b.add(name.clone(), q.text_vi.clone(), Some(name), column);
+    }
+}
+
+/// One number per indicator: the evaluation's answer, missing when it gave none.
+fn indicators(b: &mut Builder, input: &PackageInput) {
+    for i in &input.catalog.indicators {
+        let column = b.numbers(|((_, r, unit), _)| {
+            (r.answers.iter())
+                .find(|(u, code, _)| u == unit && *code == i.code)
+                .map(|(_, _, v)| *v)
         });
+        let name = b.name(&i.code.to_ascii_lowercase());
+        b.question(&name, &i.text_vi, &i.text_en);
+        b.add(name, i.text_vi.clone(), scale_label(i), column);
     }
-    for i in &catalog.indicators {
-        let column = (rows.iter())
-            .map(|((_, r, unit), _)| {
-                (r.answers.iter())
-                    .find(|(u, code, _)| u == unit && *code == i.code)
-                    .map(|(_, _, v)| *v)
-            })
-            .collect();
-        let name = stata::name_for(&i.code.to_ascii_lowercase(), &mut taken);
-        // The label holds Stata's 80 characters; the whole question, in both languages, is
-        // in the variable's characteristics (`char list dep_tr01[]`).
-        characteristics.push((name.clone(), "question_vi".to_string(), i.text_vi.clone()));
-        characteristics.push((name.clone(), "question_en".to_string(), i.text_en.clone()));
-        variables.push(Variable {
-            name,
-            label: i.text_vi.clone(),
-            value_label: scale_label(i),
-            column: Column::Number(column),
-        });
-    }
-    Dataset {
-        label: crate::locale::text_with(
-            "vi",
-            "stata-dataset",
-            &[("year", &input.year.to_string())],
-        ),
-        variables,
-        value_labels,
-        characteristics,
-    }
+}
+
+fn dataset(input: &PackageInput) -> Dataset {
+    let rows = coarsened_evaluations(input);
+    let mut b = Builder::new(&rows);
+    identity(&mut b, input);
+    profile(&mut b, input);
+    indicators(&mut b, input);
+    let year = input.year.to_string();
+    b.ds.label = crate::locale::text_with("vi", "stata-dataset", &[("year", &year)]);
+    b.ds
 }
 
 #[cfg(test)]
