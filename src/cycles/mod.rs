@@ -5,6 +5,7 @@
 
 mod codes;
 mod lifecycle;
+pub mod mailing;
 mod runs;
 mod status;
 

@@ -500,3 +500,24 @@ diesel::joinable!(admin_sessions -> admin_users (user_id));
 diesel::allow_tables_to_appear_in_same_query!(admin_sessions, admin_users);
 diesel::allow_tables_to_appear_in_same_query!(evaluations, units);
 diesel::allow_tables_to_appear_in_same_query!(comments, units);
+
+diesel::table! {
+    contacts (id) {
+        id -> BigInt,
+        cycle_id -> BigInt,
+        invitation_id -> BigInt,
+        email -> Nullable<Text>,
+        label -> Nullable<Text>,
+        status -> Text,
+        reminder_status -> Nullable<Text>,
+        reminders -> Integer,
+        last_error -> Nullable<Text>,
+        created_at -> Text,
+        sent_at -> Nullable<Text>,
+        reminded_at -> Nullable<Text>,
+        purged_at -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(contacts -> invitations (invitation_id));
+diesel::allow_tables_to_appear_in_same_query!(contacts, invitations);

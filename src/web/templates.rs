@@ -70,6 +70,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/admin_comments.hbs"),
     ),
     (
+        "admin_contacts",
+        include_str!("../../templates/admin_contacts.hbs"),
+    ),
+    (
         "admin_audit",
         include_str!("../../templates/admin_audit.hbs"),
     ),
