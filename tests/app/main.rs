@@ -29,3 +29,4 @@ mod scoring_table;
 mod secrets_backup;
 mod survey_api;
 mod survey_pages;
+mod mail;
