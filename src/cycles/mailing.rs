@@ -125,7 +125,11 @@ pub struct Sending<'a> {
 }
 
 /// A cycle that takes answers now or will: mail about a closed one would invite in vain.
-pub fn cycle_to_mail(conn: &mut Conn, year: i32, reminder: bool) -> anyhow::Result<db::cycles::CycleRow> {
+pub fn cycle_to_mail(
+    conn: &mut Conn,
+    year: i32,
+    reminder: bool,
+) -> anyhow::Result<db::cycles::CycleRow> {
     let cycle = cycle_for_contacts(conn, year)?;
     let status = cycle.status();
     let fits = status == Status::Open || (!reminder && status == Status::Draft);
@@ -133,7 +137,11 @@ pub fn cycle_to_mail(conn: &mut Conn, year: i32, reminder: bool) -> anyhow::Resu
         fits,
         "cycle {year} is {}: {} only to a cycle that is {}",
         status.as_str(),
-        if reminder { "reminders go" } else { "invitations go" },
+        if reminder {
+            "reminders go"
+        } else {
+            "invitations go"
+        },
         if reminder { "open" } else { "draft or open" }
     );
     Ok(cycle)
@@ -164,7 +172,9 @@ pub fn send_invitations(
                 (run.progress)(&format!(
                     "left sending by an earlier run (outcome unknown; --retry sends it again with a new code): {email}"
                 ));
-                report.unresolved.push((email, "outcome unknown".to_string()));
+                report
+                    .unresolved
+                    .push((email, "outcome unknown".to_string()));
             }
             _ => {
                 let code = fresh.get(&email).cloned();
@@ -198,7 +208,14 @@ fn invite_one(
             (code, Some(hash))
         }
     };
-    match contacts::claim(conn, &target.contact, Mail::Invitation, Some(from), new_hash.as_deref(), true)? {
+    match contacts::claim(
+        conn,
+        &target.contact,
+        Mail::Invitation,
+        Some(from),
+        new_hash.as_deref(),
+        true,
+    )? {
         Claim::Taken => return Ok(()),
         Claim::Began => {
             // The business has its code (it began answering): the earlier message arrived.
@@ -211,7 +228,15 @@ fn invite_one(
     let letter = letter(cycle, run.public_url, Some(&code), &sender);
     let (subject, body) = compose(MailKind::Invitation, &letter);
     let outcome = mailer.send(&email, &subject, body);
-    record(conn, target.contact.id, Mail::Invitation, &email, outcome, run, report)
+    record(
+        conn,
+        target.contact.id,
+        Mail::Invitation,
+        &email,
+        outcome,
+        run,
+        report,
+    )
 }
 
 fn letter<'a>(
@@ -258,7 +283,11 @@ fn record(
 /// a new code (its old one is revoked), one that has begun a message without a code. A contact
 /// reminded today is not reminded again today (a second click, a rerun after a crash); one
 /// left "sending" is reported, and reminded again only with `retry`.
-pub fn remind(conn: &mut Conn, mailer: &mut Mailer, run: &mut Sending<'_>) -> anyhow::Result<Report> {
+pub fn remind(
+    conn: &mut Conn,
+    mailer: &mut Mailer,
+    run: &mut Sending<'_>,
+) -> anyhow::Result<Report> {
     let cycle = cycle_to_mail(conn, run.year, true)?;
     let today = crate::clock::today();
     let mut report = Report::default();
@@ -283,7 +312,15 @@ pub fn remind(conn: &mut Conn, mailer: &mut Mailer, run: &mut Sending<'_>) -> an
                     .push((email, "outcome unknown".to_string()));
             }
             Some("sent") if reminded_today => report.done_before += 1,
-            _ => remind_one(conn, mailer, run, &cycle, &target, from.as_deref(), &mut report)?,
+            _ => remind_one(
+                conn,
+                mailer,
+                run,
+                &cycle,
+                &target,
+                from.as_deref(),
+                &mut report,
+            )?,
         }
     }
     let detail = format!("{}: {}", run.year, report.summary("reminders"));
@@ -306,10 +343,11 @@ fn remind_one(
     // Only a fresh invitation gets a new code; the claim decides, inside its transaction.
     let wants_code = target.invitation_status == "issued";
     let new_hash = wants_code.then_some(hash.as_str());
-    let rotated = match contacts::claim(conn, &target.contact, Mail::Reminder, from, new_hash, false)? {
-        Claim::Claimed { rotated } => rotated,
-        Claim::Taken | Claim::Began => return Ok(()),
-    };
+    let rotated =
+        match contacts::claim(conn, &target.contact, Mail::Reminder, from, new_hash, false)? {
+            Claim::Claimed { rotated } => rotated,
+            Claim::Taken | Claim::Began => return Ok(()),
+        };
     let (kind, code) = if rotated {
         (MailKind::ReminderWithCode, Some(code.as_str()))
     } else {
@@ -319,7 +357,15 @@ fn remind_one(
     let letter = letter(cycle, run.public_url, code, &sender);
     let (subject, body) = compose(kind, &letter);
     let outcome = mailer.send(&email, &subject, body);
-    record(conn, target.contact.id, Mail::Reminder, &email, outcome, run, report)
+    record(
+        conn,
+        target.contact.id,
+        Mail::Reminder,
+        &email,
+        outcome,
+        run,
+        report,
+    )
 }
 
 /// Deletes a closed or published cycle's addresses and labels; the number purged. Audited.
@@ -332,7 +378,12 @@ pub fn purge_contacts(conn: &mut Conn, actor: &str, year: i32) -> anyhow::Result
         status.as_str()
     );
     let n = contacts::purge(conn, cycle.id)?;
-    db::admin::audit(conn, actor, "contacts.purge", &format!("{year}: {n} contacts"))?;
+    db::admin::audit(
+        conn,
+        actor,
+        "contacts.purge",
+        &format!("{year}: {n} contacts"),
+    )?;
     Ok(n)
 }
 
@@ -343,7 +394,11 @@ pub fn contacts_csv(public_url: &str, planned: &[Planned]) -> anyhow::Result<Vec
     w.write_record(["code", "label", "link", "email"])?;
     for p in planned {
         let link = format!("{public_url}/survey?code={}", p.code);
-        let label = p.label.as_deref().map(crate::sheet::safe_text).unwrap_or_default();
+        let label = p
+            .label
+            .as_deref()
+            .map(crate::sheet::safe_text)
+            .unwrap_or_default();
         let email = crate::sheet::safe_text(&p.email);
         w.write_record([p.code.as_str(), &label, &link, &email])?;
     }

@@ -74,11 +74,7 @@ pub fn emails(conn: &mut Conn, cycle_id: i64) -> Result<Vec<String>, DbError> {
 
 /// Stores new contacts, each with a new invitation (its code's hash), in one transaction; their
 /// ids in order. Contacts start "created": nothing has been sent.
-pub fn insert(
-    conn: &mut Conn,
-    cycle_id: i64,
-    new: &[NewContact<'_>],
-) -> Result<Vec<i64>, DbError> {
+pub fn insert(conn: &mut Conn, cycle_id: i64, new: &[NewContact<'_>]) -> Result<Vec<i64>, DbError> {
     let (today, now) = (crate::clock::today(), crate::clock::now_rfc3339());
     Ok(conn.write_tx(|c| {
         let mut ids = Vec::with_capacity(new.len());
@@ -245,7 +241,10 @@ pub fn finish(
             ))
             .execute(conn)?,
         (Mail::Invitation, Err(SendError::Refused(reply))) => diesel::update(target)
-            .set((contacts::status.eq("failed"), contacts::last_error.eq(reply)))
+            .set((
+                contacts::status.eq("failed"),
+                contacts::last_error.eq(reply),
+            ))
             .execute(conn)?,
         (Mail::Reminder, Err(SendError::Refused(reply))) => diesel::update(target)
             .set((
@@ -307,12 +306,27 @@ pub fn counts(conn: &mut Conn, cycle_id: i64) -> Result<Counts, DbError> {
     Ok(c)
 }
 
-/// The contacts whose last message failed or was left "sending": (address, status, error).
-pub fn problems(
-    conn: &mut Conn,
-    cycle_id: i64,
-) -> Result<Vec<(String, String, Option<String>)>, DbError> {
-    let rows: Vec<(Option<String>, String, Option<String>, Option<String>)> = contacts::table
+/// A contact whose last message failed or was left "sending", for the admin page.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub email: String,
+    /// `failed` or `sending`: the reminder's when it is the one in trouble, else the
+    /// invitation's.
+    pub status: String,
+    pub error: Option<String>,
+}
+
+#[derive(Queryable)]
+struct ProblemRow {
+    email: Option<String>,
+    status: String,
+    reminder_status: Option<String>,
+    last_error: Option<String>,
+}
+
+/// The contacts whose last message failed or was left "sending".
+pub fn problems(conn: &mut Conn, cycle_id: i64) -> Result<Vec<Problem>, DbError> {
+    let rows: Vec<ProblemRow> = contacts::table
         .filter(contacts::cycle_id.eq(cycle_id))
         .filter(contacts::email.is_not_null())
         .filter(
@@ -330,13 +344,13 @@ pub fn problems(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(email, status, reminder, error)| {
-            // The reminder's state when it is the one in trouble, else the invitation's.
-            let status = match reminder.as_deref() {
-                Some(r @ ("failed" | "sending")) => r.to_string(),
-                _ => status,
-            };
-            (email.unwrap_or_default(), status, error)
+        .map(|r| Problem {
+            email: r.email.unwrap_or_default(),
+            status: match r.reminder_status.as_deref() {
+                Some(s @ ("failed" | "sending")) => s.to_string(),
+                _ => r.status,
+            },
+            error: r.last_error,
         })
         .collect())
 }

@@ -7,8 +7,8 @@
 pub mod admin;
 pub mod catalog;
 pub mod committer;
-pub mod cycle_catalog;
 pub mod contacts;
+pub mod cycle_catalog;
 pub mod cycles;
 pub mod drafts;
 pub mod invitations;

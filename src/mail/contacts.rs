@@ -19,8 +19,8 @@ const MAX_ERRORS: usize = 20;
 
 /// Reads `path`: an Excel workbook when it ends in `.xlsx` (its first sheet), else CSV.
 pub fn read_contacts(path: &Path) -> anyhow::Result<Vec<Contact>> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let name = path.display().to_string();
     parse(&name, &bytes)
 }
@@ -70,7 +70,12 @@ fn xlsx_rows(name: &str, bytes: &[u8]) -> anyhow::Result<Rows> {
     Ok(range
         .rows()
         .enumerate()
-        .map(|(i, cells)| (first + i + 1, cells.iter().map(ToString::to_string).collect()))
+        .map(|(i, cells)| {
+            (
+                first + i + 1,
+                cells.iter().map(ToString::to_string).collect(),
+            )
+        })
         .collect())
 }
 
@@ -130,10 +135,7 @@ fn check(name: &str, rows: Rows) -> anyhow::Result<Vec<Contact>> {
         if more > 0 {
             errors.push(format!("… and {more} more"));
         }
-        anyhow::bail!(
-            "{} (nothing was stored or sent)",
-            errors.join("\n")
-        );
+        anyhow::bail!("{} (nothing was stored or sent)", errors.join("\n"));
     }
     anyhow::ensure!(!contacts.is_empty(), "{name} has no contacts");
     Ok(contacts)
@@ -145,7 +147,8 @@ mod tests {
 
     #[test]
     fn a_csv_with_a_byte_order_mark_and_extra_columns_is_read() {
-        let text = "\u{feff}tax_code,Email,label\n0101,An@Example.vn,Công ty An\n0102,binh@example.vn,\n";
+        let text =
+            "\u{feff}tax_code,Email,label\n0101,An@Example.vn,Công ty An\n0102,binh@example.vn,\n";
         let got = parse("c.csv", text.as_bytes()).expect("valid");
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].email, "an@example.vn");
@@ -156,9 +159,14 @@ mod tests {
     #[test]
     fn invalid_and_duplicate_addresses_name_their_lines() {
         let text = "email,label\na@example.vn,A\nnot-an-address,B\nA@example.vn,C\n";
-        let e = parse("c.csv", text.as_bytes()).expect_err("refused").to_string();
+        let e = parse("c.csv", text.as_bytes())
+            .expect_err("refused")
+            .to_string();
         assert!(e.contains("c.csv, line 3, email: `not-an-address`"), "{e}");
-        assert!(e.contains("c.csv, line 4, email: a@example.vn is already on line 2"), "{e}");
+        assert!(
+            e.contains("c.csv, line 4, email: a@example.vn is already on line 2"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -166,6 +174,9 @@ mod tests {
         let e = parse("list.csv", b"name,phone\nAn,0901\n")
             .expect_err("refused")
             .to_string();
-        assert!(e.starts_with("list.csv, line 1: the header has no `email` column"), "{e}");
+        assert!(
+            e.starts_with("list.csv, line 1: the header has no `email` column"),
+            "{e}"
+        );
     }
 }

@@ -67,7 +67,13 @@ fn part(lang: &str, kind: MailKind, letter: &Letter<'_>) -> String {
     let year = letter.year.to_string();
     let link = letter.link();
     let code = letter.code.unwrap_or_default();
-    let t = |key: &str| locale::text_with(lang, key, &[("year", &year), ("link", &link), ("code", code)]);
+    let t = |key: &str| {
+        locale::text_with(
+            lang,
+            key,
+            &[("year", &year), ("link", &link), ("code", code)],
+        )
+    };
     let mut paragraphs = vec![t("mail-greeting")];
     match kind {
         MailKind::Invitation => {
@@ -91,7 +97,9 @@ fn deadline(lang: &str, date: Option<&str>) -> String {
     let parsed = date.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     match parsed {
         Some(d) => {
-            let shown = d.format(locale::pick(lang, "%d/%m/%Y", "%-d %B %Y")).to_string();
+            let shown = d
+                .format(locale::pick(lang, "%d/%m/%Y", "%-d %B %Y"))
+                .to_string();
             locale::text_with(lang, "mail-deadline", &[("date", &shown)])
         }
         None => locale::text(lang, "mail-no-deadline"),

@@ -58,7 +58,11 @@ impl Mailer {
         let from: Mailbox = from.parse().map_err(|e| {
             anyhow::anyhow!("DDCI_MAIL_FROM: `{from}` is not an email address ({e})")
         })?;
-        let url = settings.smtp_url.as_deref().map(str::trim).unwrap_or_default();
+        let url = settings
+            .smtp_url
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default();
         anyhow::ensure!(
             !url.is_empty(),
             "DDCI_SMTP_URL is not set: give the mail server, e.g. smtps://user:password@mail.example.vn \
@@ -109,7 +113,9 @@ impl Mailer {
         self.wait_turn();
         match self.transport.send(&message) {
             Ok(_) => Ok(()),
-            Err(e) if e.is_permanent() || e.is_transient() => Err(SendError::Refused(e.to_string())),
+            Err(e) if e.is_permanent() || e.is_transient() => {
+                Err(SendError::Refused(e.to_string()))
+            }
             Err(e) => Err(SendError::Unknown(e.to_string())),
         }
     }
@@ -147,12 +153,20 @@ mod tests {
             without_password("smtps://khaosat:bí-mật@mail.example.vn:465"),
             "smtps://khaosat:…@mail.example.vn:465"
         );
-        assert_eq!(without_password("smtp://127.0.0.1:25"), "smtp://127.0.0.1:25");
+        assert_eq!(
+            without_password("smtp://127.0.0.1:25"),
+            "smtp://127.0.0.1:25"
+        );
     }
 
     #[test]
     fn a_missing_sender_is_named_before_anything_else() {
-        let e = Mailer::connect(&MailSettings::default()).err().expect("refused");
-        assert!(e.to_string().starts_with("DDCI_MAIL_FROM is not set"), "{e}");
+        let e = Mailer::connect(&MailSettings::default())
+            .err()
+            .expect("refused");
+        assert!(
+            e.to_string().starts_with("DDCI_MAIL_FROM is not set"),
+            "{e}"
+        );
     }
 }

@@ -236,7 +236,11 @@ fn cycle_id(db: &TestDb) -> i64 {
 
 #[test]
 fn twelve_contacts_get_twelve_working_codes_and_reminders_skip_the_one_that_answered() {
-    let (db, sink, dir) = (TestDb::new(), SmtpSink::start(), tempfile::tempdir().expect("tmp"));
+    let (db, sink, dir) = (
+        TestDb::new(),
+        SmtpSink::start(),
+        tempfile::tempdir().expect("tmp"),
+    );
     open_cycle(&db);
     let emails: Vec<String> = (1..=12).map(address).collect();
     let file = contacts_csv(dir.path(), "contacts.csv", &emails);
@@ -261,20 +265,34 @@ fn twelve_contacts_get_twelve_working_codes_and_reminders_skip_the_one_that_answ
         text.find("Dear business").expect("English"),
     );
     assert!(vi < en, "Vietnamese first:\n{text}");
-    assert!(text.contains("https://ddci.example.vn/survey?code="), "{text}");
+    assert!(
+        text.contains("https://ddci.example.vn/survey?code="),
+        "{text}"
+    );
     assert!(text.contains("Hạn trả lời: 31/12/2025") && text.contains("31 December 2025"));
-    assert!(text.contains("Nghị định 13/2023/NĐ-CP") && text.contains(FROM), "{text}");
+    assert!(
+        text.contains("Nghị định 13/2023/NĐ-CP") && text.contains(FROM),
+        "{text}"
+    );
 
     // Every code works: each is admitted by the API (the last one is kept unused, so that a
     // refused submission leaves its invitation fresh for the reminder).
     let server = TestServer::start(db.pool());
     let by_address = |m: &Received| (m.to[0].clone(), m.code().expect("code"));
     let pairs: Vec<(String, String)> = invitations.iter().map(by_address).collect();
-    let answered = pairs.iter().find(|(e, _)| *e == address(5)).expect("5").clone();
+    let answered = pairs
+        .iter()
+        .find(|(e, _)| *e == address(5))
+        .expect("5")
+        .clone();
     assert_eq!(submit(&server, &answered.1), 201);
     assert_eq!(submit(&server, &answered.1), 409, "used once");
     // Business 7 begins on the web form, so its reminder carries no code.
-    let began = pairs.iter().find(|(e, _)| *e == address(7)).expect("7").clone();
+    let began = pairs
+        .iter()
+        .find(|(e, _)| *e == address(7))
+        .expect("7")
+        .clone();
     let mut browser = Browser::new(&server);
     let (status, location, _) = browser.post("/survey", &[("code", &began.1)]);
     assert_eq!((status, location.as_str()), (303, "/survey/profile"));
@@ -289,10 +307,18 @@ fn twelve_contacts_get_twelve_working_codes_and_reminders_skip_the_one_that_answ
         "no reminder to the business that answered"
     );
     for m in &reminders {
-        let old = &pairs.iter().find(|(e, _)| *e == m.to[0]).expect("contact").1;
+        let old = &pairs
+            .iter()
+            .find(|(e, _)| *e == m.to[0])
+            .expect("contact")
+            .1;
         if m.to[0] == began.0 {
             assert_eq!(m.code(), None, "no code for a business that began");
-            assert!(m.text.contains("https://ddci.example.vn/survey"), "{}", m.text);
+            assert!(
+                m.text.contains("https://ddci.example.vn/survey"),
+                "{}",
+                m.text
+            );
         } else {
             let new = m.code().expect("a new code for one that has not begun");
             assert_ne!(&new, old);
@@ -318,7 +344,11 @@ fn twelve_contacts_get_twelve_working_codes_and_reminders_skip_the_one_that_answ
 
 #[test]
 fn a_contact_left_sending_is_reported_and_resent_only_with_retry_with_a_new_code() {
-    let (db, sink, dir) = (TestDb::new(), SmtpSink::start(), tempfile::tempdir().expect("tmp"));
+    let (db, sink, dir) = (
+        TestDb::new(),
+        SmtpSink::start(),
+        tempfile::tempdir().expect("tmp"),
+    );
     open_cycle(&db);
     let emails: Vec<String> = (1..=3).map(address).collect();
     let file = contacts_csv(dir.path(), "contacts.csv", &emails);
@@ -360,15 +390,25 @@ fn a_contact_left_sending_is_reported_and_resent_only_with_retry_with_a_new_code
     };
     let (ok, err) = send(false);
     assert!(!ok, "an unresolved contact fails the command");
-    assert!(err.contains(&format!("left sending by an earlier run")), "{err}");
+    assert!(err.contains("left sending by an earlier run"), "{err}");
     assert!(err.contains(&address(2)), "{err}");
     let first: Vec<String> = sink.messages().iter().map(|m| m.to[0].clone()).collect();
-    assert_eq!(first, [address(1), address(3)], "not resent without --retry");
-    assert_eq!(contact_column(&db, &address(2), "status").as_deref(), Some("sending"));
+    assert_eq!(
+        first,
+        [address(1), address(3)],
+        "not resent without --retry"
+    );
+    assert_eq!(
+        contact_column(&db, &address(2), "status").as_deref(),
+        Some("sending")
+    );
 
     let (ok, err) = send(true);
     assert!(ok, "{err}");
-    assert!(err.contains("1 invitations sent") && err.contains("2 done before"), "{err}");
+    assert!(
+        err.contains("1 invitations sent") && err.contains("2 done before"),
+        "{err}"
+    );
     let all = sink.messages();
     assert_eq!(all.len(), 3, "only the unresolved contact again");
     assert_eq!(all[2].to, [address(2)]);
@@ -377,12 +417,19 @@ fn a_contact_left_sending_is_reported_and_resent_only_with_retry_with_a_new_code
     let server = TestServer::start(db.pool());
     assert_eq!(submit(&server, &stuck_code), 404, "the old code is revoked");
     assert_eq!(submit(&server, &new_code), 201);
-    assert_eq!(contact_column(&db, &address(2), "status").as_deref(), Some("sent"));
+    assert_eq!(
+        contact_column(&db, &address(2), "status").as_deref(),
+        Some("sent")
+    );
 }
 
 #[test]
 fn a_refused_recipient_is_named_with_the_reply_and_the_others_are_sent() {
-    let (db, sink, dir) = (TestDb::new(), SmtpSink::start(), tempfile::tempdir().expect("tmp"));
+    let (db, sink, dir) = (
+        TestDb::new(),
+        SmtpSink::start(),
+        tempfile::tempdir().expect("tmp"),
+    );
     open_cycle(&db);
     let refused = format!("{REFUSED}@example.vn");
     let emails = vec![address(1), address(2), refused.clone(), address(4)];
@@ -392,18 +439,28 @@ fn a_refused_recipient_is_named_with_the_reply_and_the_others_are_sent() {
         .arg(&file)
         .arg("--send"));
     assert!(!ok, "a failure makes the exit status non-zero");
-    assert!(err.contains(&format!("failed: {refused}")) && err.contains("550"), "{err}");
+    assert!(
+        err.contains(&format!("failed: {refused}")) && err.contains("550"),
+        "{err}"
+    );
     assert!(err.contains("3 invitations sent, 1 failed"), "{err}");
     let to: Vec<String> = sink.messages().iter().map(|m| m.to[0].clone()).collect();
     assert_eq!(to, [address(1), address(2), address(4)]);
-    assert_eq!(contact_column(&db, &refused, "status").as_deref(), Some("failed"));
+    assert_eq!(
+        contact_column(&db, &refused, "status").as_deref(),
+        Some("failed")
+    );
     let error = contact_column(&db, &refused, "last_error").expect("the reply is kept");
     assert!(error.contains("550"), "{error}");
 }
 
 #[test]
 fn bad_contacts_files_and_mail_settings_store_and_send_nothing() {
-    let (db, sink, dir) = (TestDb::new(), SmtpSink::start(), tempfile::tempdir().expect("tmp"));
+    let (db, sink, dir) = (
+        TestDb::new(),
+        SmtpSink::start(),
+        tempfile::tempdir().expect("tmp"),
+    );
     open_cycle(&db);
     let invite = |file: &Path, extra: &[&str], env: &[(&str, &str)]| {
         let mut cmd = mail_cmd(&db, &sink);
@@ -455,18 +512,27 @@ fn bad_contacts_files_and_mail_settings_store_and_send_nothing() {
     // Excel, as the Association keeps its contacts: an invalid address names its row.
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    for (row, cells) in [["email", "label"], ["an@example.vn", "Hợp tác xã Bình An"], ["sai", "X"]]
-        .iter()
-        .enumerate()
+    for (row, cells) in [
+        ["email", "label"],
+        ["an@example.vn", "Hợp tác xã Bình An"],
+        ["sai", "X"],
+    ]
+    .iter()
+    .enumerate()
     {
         for (col, cell) in cells.iter().enumerate() {
-            sheet.write_string(row as u32, col as u16, *cell).expect("cell");
+            sheet
+                .write_string(row as u32, col as u16, *cell)
+                .expect("cell");
         }
     }
     let xlsx = dir.path().join("danh-ba.xlsx");
     book.save(&xlsx).expect("workbook");
     let (ok, err) = invite(&xlsx, &[], &[]);
-    assert!(!ok && err.contains("danh-ba.xlsx, line 3, email: `sai`"), "{err}");
+    assert!(
+        !ok && err.contains("danh-ba.xlsx, line 3, email: `sai`"),
+        "{err}"
+    );
     sheet_without_errors(&xlsx);
     let (ok, err) = invite(&xlsx, &[], &[]);
     assert!(ok, "{err}");
@@ -486,7 +552,9 @@ fn sheet_without_errors(path: &Path) {
         .enumerate()
     {
         for (col, cell) in cells.iter().enumerate() {
-            sheet.write_string(row as u32, col as u16, *cell).expect("cell");
+            sheet
+                .write_string(row as u32, col as u16, *cell)
+                .expect("cell");
         }
     }
     book.save(path).expect("workbook");
@@ -494,7 +562,11 @@ fn sheet_without_errors(path: &Path) {
 
 #[test]
 fn purge_deletes_the_addresses_once_the_cycle_is_closed() {
-    let (db, sink, dir) = (TestDb::new(), SmtpSink::start(), tempfile::tempdir().expect("tmp"));
+    let (db, sink, dir) = (
+        TestDb::new(),
+        SmtpSink::start(),
+        tempfile::tempdir().expect("tmp"),
+    );
     open_cycle(&db);
     let file = contacts_csv(dir.path(), "contacts.csv", &[address(1), address(2)]);
     let (ok, err) = run(mail_cmd(&db, &sink)
@@ -504,14 +576,21 @@ fn purge_deletes_the_addresses_once_the_cycle_is_closed() {
     assert!(ok, "{err}");
     let (ok, err) = run(ddci(&db).args(["contacts", "purge", "--cycle", "2025"]));
     assert!(!ok && err.contains("once it is closed"), "{err}");
-    assert!(contact_column(&db, &address(1), "status").is_some(), "kept while open");
+    assert!(
+        contact_column(&db, &address(1), "status").is_some(),
+        "kept while open"
+    );
     run_ok(&db, &["cycle", "close", "2025"]);
     let (ok, err) = run(ddci(&db).args(["contacts", "purge", "--cycle", "2025"]));
     assert!(ok, "{err}");
     assert!(err.contains("2 contacts purged"), "{err}");
     let mut conn = db.pool().get().expect("connection");
     let counts = ddci::db::contacts::counts(&mut conn, cycle_id(&db)).expect("counts");
-    assert_eq!((counts.total, counts.sent, counts.purged), (2, 2, 2), "counts stay");
+    assert_eq!(
+        (counts.total, counts.sent, counts.purged),
+        (2, 2, 2),
+        "counts stay"
+    );
     let held = ddci::db::contacts::emails(&mut conn, cycle_id(&db)).expect("emails");
     assert!(held.is_empty(), "no address left: {held:?}");
 }
@@ -566,7 +645,11 @@ fn the_admin_page_uploads_sends_and_counts_sent_failed_and_answered() {
         let mut b = Browser::new(&server);
         let (status, _, _) = b.post(
             "/admin/login",
-            &[("username", name), ("password", ADMIN_PASSWORD), ("next", "/admin")],
+            &[
+                ("username", name),
+                ("password", ADMIN_PASSWORD),
+                ("next", "/admin"),
+            ],
         );
         assert_eq!(status, 303, "{name} signs in");
         b
@@ -574,7 +657,10 @@ fn the_admin_page_uploads_sends_and_counts_sent_failed_and_answered() {
     let mut admin = sign_in("hiephoi");
     let (status, _, page) = admin.get("/admin/cycles/2025/contacts");
     assert_eq!(status, 200);
-    assert!(page.contains("Nghị định 13/2023/NĐ-CP"), "the notice on the upload page");
+    assert!(
+        page.contains("Nghị định 13/2023/NĐ-CP"),
+        "the notice on the upload page"
+    );
     let target = server.url("/admin/cycles/2025/contacts");
     let csv = format!(
         "email,label\n{},Công ty A\n{REFUSED}@example.vn,Công ty B\n{},Công ty C\n",
@@ -604,11 +690,18 @@ fn the_admin_page_uploads_sends_and_counts_sent_failed_and_answered() {
         }
     }
     assert_eq!(
-        (count_on_page(&page, "total"), count_on_page(&page, "sent"), count_on_page(&page, "failed")),
+        (
+            count_on_page(&page, "total"),
+            count_on_page(&page, "sent"),
+            count_on_page(&page, "failed")
+        ),
         (3, 2, 1),
         "{page}"
     );
-    assert!(page.contains(&format!("{REFUSED}@example.vn")) && page.contains("550"), "{page}");
+    assert!(
+        page.contains(&format!("{REFUSED}@example.vn")) && page.contains("550"),
+        "{page}"
+    );
     let code = sink
         .messages()
         .iter()
@@ -619,5 +712,8 @@ fn the_admin_page_uploads_sends_and_counts_sent_failed_and_answered() {
     let page = admin.get("/admin/cycles/2025/contacts").2;
     assert_eq!(count_on_page(&page, "answered"), 1, "{page}");
     let audit = admin.get("/admin/audit").2;
-    assert!(audit.contains("contacts.add") && audit.contains("contacts.send"), "{audit}");
+    assert!(
+        audit.contains("contacts.add") && audit.contains("contacts.send"),
+        "{audit}"
+    );
 }

@@ -26,7 +26,7 @@ fn page_data(state: &AppState, year: i32) -> Result<Option<Value>, db::DbError> 
     let counts = db::contacts::counts(&mut conn, cycle.id)?;
     let problems: Vec<Value> = db::contacts::problems(&mut conn, cycle.id)?
         .into_iter()
-        .map(|(email, status, error)| json!({"email": email, "status_key": format!("admin-contacts-{status}"), "error": error}))
+        .map(|p| json!({"email": p.email, "status_key": format!("admin-contacts-{}", p.status), "error": p.error}))
         .collect();
     Ok(Some(json!({
         "year": year,
@@ -46,7 +46,13 @@ pub async fn show(
     let (s, year) = (state.clone(), *year);
     match web::block(move || page_data(&s, year)).await?? {
         Some(data) => admin_page(&state, &req, &user, "admin_contacts", data),
-        None => outcome(&state, &req, &user, Err(anyhow::anyhow!("there is no cycle {year}")), "/admin"),
+        None => outcome(
+            &state,
+            &req,
+            &user,
+            Err(anyhow::anyhow!("there is no cycle {year}")),
+            "/admin",
+        ),
     }
 }
 
@@ -102,7 +108,13 @@ pub async fn upload(
         return refused;
     }
     let Some((name, bytes)) = upload.file else {
-        return outcome(&state, &req, &user, Err(anyhow::anyhow!("choose a contacts file")), &back);
+        return outcome(
+            &state,
+            &req,
+            &user,
+            Err(anyhow::anyhow!("choose a contacts file")),
+            &back,
+        );
     };
     let (s, actor) = (state.clone(), user.username.clone());
     let result = web::block(move || -> anyhow::Result<String> {
@@ -146,7 +158,11 @@ pub async fn send(
     }
     let back = format!("/admin/cycles/{year}/contacts");
     let retry = form.retry.as_deref() == Some("yes");
-    let (s, actor, lang) = (state.clone(), user.username.clone(), crate::web::i18n::lang_of(&req));
+    let (s, actor, lang) = (
+        state.clone(),
+        user.username.clone(),
+        crate::web::i18n::lang_of(&req),
+    );
     let started = web::block(move || -> anyhow::Result<String> {
         let mailer = Mailer::connect(&s.mail)?;
         let mut conn = s.pool.get()?;
@@ -186,6 +202,10 @@ fn send_in_background(
         let no_codes = Default::default();
         mailing::send_invitations(&mut conn, &mut mailer, &mut run, None, &no_codes)?
     };
-    tracing::info!(year, "{}", report.summary(if reminder { "reminders" } else { "invitations" }));
+    tracing::info!(
+        year,
+        "{}",
+        report.summary(if reminder { "reminders" } else { "invitations" })
+    );
     Ok(())
 }
