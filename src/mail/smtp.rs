@@ -160,6 +160,26 @@ mod tests {
     }
 
     #[test]
+    fn messages_keep_to_the_rate_per_minute() {
+        // 1,200 a minute: one every 50 ms. No connection is made by pacing alone.
+        let mut mailer = Mailer {
+            transport: SmtpTransport::builder_dangerous("localhost").build(),
+            from: "a@example.vn".parse().expect("address"),
+            pace: Some(Duration::from_secs(60) / 1200),
+            last: None,
+        };
+        let start = Instant::now();
+        for _ in 0..3 {
+            mailer.wait_turn();
+        }
+        assert!(
+            start.elapsed() >= Duration::from_millis(100),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+
+    #[test]
     fn a_missing_sender_is_named_before_anything_else() {
         let e = Mailer::connect(&MailSettings::default())
             .err()

@@ -95,27 +95,29 @@ pub async fn upload(
     state: web::Data<AppState>,
     req: HttpRequest,
     year: web::Path<i32>,
-    form: actix_multipart::Multipart,
+    payload: web::Payload,
 ) -> Result<HttpResponse, PageError> {
     let user = staff_or_page!(state, req, Need::Admin);
     let year = *year;
     let back = format!("/admin/cycles/{year}/contacts");
-    let upload = match read_upload(form).await {
-        Ok(u) => u,
-        Err(e) => return outcome(&state, &req, &user, Err(e), &back),
-    };
-    if let Some(refused) = csrf_refused(&state, &req, upload.csrf_token.as_deref()) {
+    // Read here rather than by the extractor, so that any POST without a valid token — even
+    // one that is not multipart — gets the same 403 as every other form.
+    let upload = read_upload(actix_multipart::Multipart::new(req.headers(), payload)).await;
+    let token = upload.as_ref().ok().and_then(|u| u.csrf_token.as_deref());
+    if let Some(refused) = csrf_refused(&state, &req, token) {
         return refused;
     }
-    let Some((name, bytes)) = upload.file else {
-        return outcome(
-            &state,
-            &req,
-            &user,
-            Err(anyhow::anyhow!("choose a contacts file")),
-            &back,
-        );
+    let file = match upload {
+        Ok(Upload {
+            file: Some(file), ..
+        }) => file,
+        Ok(_) => {
+            let e = anyhow::anyhow!("choose a contacts file");
+            return outcome(&state, &req, &user, Err(e), &back);
+        }
+        Err(e) => return outcome(&state, &req, &user, Err(e), &back),
     };
+    let (name, bytes) = file;
     let (s, actor) = (state.clone(), user.username.clone());
     let result = web::block(move || -> anyhow::Result<String> {
         let contacts = crate::mail::contacts::parse(&name, &bytes)?;
