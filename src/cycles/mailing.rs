@@ -218,7 +218,11 @@ fn invite_one(
     )? {
         Claim::Taken => return Ok(()),
         Claim::Began => {
-            // The business has its code (it began answering): the earlier message arrived.
+            // The business has its code (it began answering): no new code replaces it, and a
+            // contact left "sending" evidently received its message.
+            if from == "sending" {
+                contacts::finish(conn, target.contact.id, Mail::Invitation, Ok(()))?;
+            }
             report.began += 1;
             return Ok(());
         }
