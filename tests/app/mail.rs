@@ -661,6 +661,9 @@ fn the_admin_page_uploads_sends_and_counts_sent_failed_and_answered() {
         page.contains("Nghị định 13/2023/NĐ-CP"),
         "the notice on the upload page"
     );
+    let (status, _, page) = admin.get("/admin/cycles/2025/contacts?lang=en");
+    assert_eq!(status, 200);
+    assert!(page.contains("Decree 13/2023/NĐ-CP") && page.contains("Upload contacts"));
     let target = server.url("/admin/cycles/2025/contacts");
     let csv = format!(
         "email,label\n{},Công ty A\n{REFUSED}@example.vn,Công ty B\n{},Công ty C\n",
