@@ -720,3 +720,50 @@ fn the_admin_page_uploads_sends_and_counts_sent_failed_and_answered() {
         "{audit}"
     );
 }
+
+#[test]
+fn a_reminder_left_sending_is_reported_and_sent_again_only_with_retry() {
+    let (db, sink, dir) = (
+        TestDb::new(),
+        SmtpSink::start(),
+        tempfile::tempdir().expect("tmp"),
+    );
+    open_cycle(&db);
+    let file = contacts_csv(dir.path(), "contacts.csv", &[address(1), address(2)]);
+    let (ok, err) = run(mail_cmd(&db, &sink)
+        .args(["invite", "--cycle", "2025", "--contacts"])
+        .arg(&file)
+        .arg("--send"));
+    assert!(ok, "{err}");
+    {
+        let mut conn = db.pool().get().expect("connection");
+        diesel::sql_query(format!(
+            "UPDATE contacts SET reminder_status = 'sending' WHERE email = '{}'",
+            address(1)
+        ))
+        .execute(&mut *conn)
+        .expect("update");
+    }
+    let (ok, err) = run(mail_cmd(&db, &sink).args(["remind", "--cycle", "2025"]));
+    assert!(!ok, "an unresolved reminder fails the command");
+    assert!(
+        err.contains(&address(1)) && err.contains("1 reminders sent"),
+        "{err}"
+    );
+    let to: Vec<String> = sink.messages()[2..]
+        .iter()
+        .map(|m| m.to[0].clone())
+        .collect();
+    assert_eq!(to, [address(2)]);
+    let (ok, err) = run(mail_cmd(&db, &sink).args(["remind", "--cycle", "2025", "--retry"]));
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("1 reminders sent") && err.contains("1 done before"),
+        "{err}"
+    );
+    let to: Vec<String> = sink.messages()[3..]
+        .iter()
+        .map(|m| m.to[0].clone())
+        .collect();
+    assert_eq!(to, [address(1)], "only the unresolved one, once");
+}
