@@ -165,8 +165,7 @@ pub fn send_invitations(
         if only.is_some_and(|o| !o.contains(&email)) {
             continue;
         }
-        let from = target.contact.status.clone();
-        match from.as_str() {
+        match target.contact.status.as_str() {
             "sent" => report.done_before += 1,
             "sending" if !run.retry => {
                 (run.progress)(&format!(
@@ -178,7 +177,7 @@ pub fn send_invitations(
             }
             _ => {
                 let code = fresh.get(&email).cloned();
-                invite_one(conn, mailer, run, &cycle, &target, &from, code, &mut report)?;
+                invite_one(conn, mailer, run, &cycle, &target, code, &mut report)?;
             }
         }
     }
@@ -188,17 +187,16 @@ pub fn send_invitations(
 }
 
 /// One invitation: claim (with a new code unless this run made it), send, record.
-#[allow(clippy::too_many_arguments)]
 fn invite_one(
     conn: &mut Conn,
     mailer: &mut Mailer,
     run: &mut Sending<'_>,
     cycle: &db::cycles::CycleRow,
     target: &Target,
-    from: &str,
     code: Option<String>,
     report: &mut Report,
 ) -> anyhow::Result<()> {
+    let from = target.contact.status.as_str();
     let email = target.contact.email.clone().unwrap_or_default();
     let (code, new_hash) = match code {
         Some(code) => (code, None),

@@ -714,11 +714,26 @@ fn the_admin_page_uploads_sends_and_counts_sent_failed_and_answered() {
     assert_eq!(submit(&server, &code), 201);
     let page = admin.get("/admin/cycles/2025/contacts").2;
     assert_eq!(count_on_page(&page, "answered"), 1, "{page}");
-    let audit = admin.get("/admin/audit").2;
+    // Reminders from the page: contact 1 only (3 answered; the refused address fails again).
+    let (status, _, _) = admin.post("/admin/cycles/2025/contacts/remind", &[]);
+    assert_eq!(status, 200);
+    let mut audit = String::new();
+    for _ in 0..100 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        audit = admin.get("/admin/audit").2;
+        if audit.contains("contacts.remind") {
+            break;
+        }
+    }
     assert!(
         audit.contains("contacts.add") && audit.contains("contacts.send"),
         "{audit}"
     );
+    assert!(audit.contains("contacts.remind"), "{audit}");
+    let page = admin.get("/admin/cycles/2025/contacts").2;
+    assert_eq!(count_on_page(&page, "reminded"), 1, "{page}");
+    let reminded: Vec<Vec<String>> = sink.messages()[2..].iter().map(|m| m.to.clone()).collect();
+    assert_eq!(reminded, [vec![address(1)]]);
 }
 
 #[test]
