@@ -38,6 +38,9 @@ pub struct Settings {
     /// with mode 0600 on first use; default beside the SQLite file (`data/ddci.key` for
     /// `data/ddci.sqlite3`), or `data/ddci.key` with PostgreSQL.
     pub secret_file: PathBuf,
+    /// `DDCI_SMTP_URL`, `DDCI_MAIL_FROM`, `DDCI_SMTP_PER_MINUTE`: the mail server and sender of
+    /// email invitations and reminders; checked only when mail is sent.
+    pub mail: crate::mail::MailSettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,6 +96,18 @@ impl Settings {
                 Ok(path) => PathBuf::from(path),
                 Err(_) => default_secret_file(&database_url()?),
             },
+            mail: crate::mail::MailSettings {
+                smtp_url: std::env::var("DDCI_SMTP_URL").ok(),
+                from: std::env::var("DDCI_MAIL_FROM").ok(),
+                per_minute: match std::env::var("DDCI_SMTP_PER_MINUTE") {
+                    Err(_) => None,
+                    Ok(v) => Some(v.trim().parse().map_err(|_| SettingsError::Invalid {
+                        name: "DDCI_SMTP_PER_MINUTE",
+                        expected: "a whole number of messages a minute, at least 1",
+                        value: v,
+                    })?),
+                },
+            },
         })
     }
 
@@ -110,6 +125,7 @@ impl Settings {
             trusted_proxies: TrustedProxies::default(),
             group_commit: None,
             admin_password: None,
+            mail: crate::mail::MailSettings::default(),
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod limiter;
 pub mod locale;
+pub mod mail;
 pub mod net;
 pub mod package;
 pub mod responses;

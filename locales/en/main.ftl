@@ -372,3 +372,37 @@ admin-comments-status-not-fit = Marked: not fit
 admin-comments-status-none = Not read yet
 admin-comments-too-few = This unit has fewer than 5 evaluations, so only its count is published; its comments are neither shown nor sent.
 admin-comments-back = Back to the units
+
+## Email invitations and reminders (issue 14): the messages, then the contacts page.
+mail-subject-invitation = Invitation to the DDCI Lạng Sơn { $year } survey
+mail-subject-reminder = Reminder: the DDCI Lạng Sơn { $year } survey
+mail-greeting = Dear business,
+mail-invitation-intro = The Lạng Sơn Business Association invites your business to take part in the DDCI { $year } survey — the Department and District Competitiveness Index, under plan 230/KH-UBND. Your views help public agencies serve businesses better. The questionnaire takes about 15 minutes.
+mail-reminder-intro = The Lạng Sơn Business Association has not yet received your business's DDCI { $year } questionnaire. Your views matter; please take about 15 minutes to answer.
+mail-link = Answer the survey at: { $link }
+mail-code = Your invitation code (for one questionnaire): { $code }
+mail-new-code = Your new invitation code (for one questionnaire; the code of the earlier message no longer works): { $code }
+mail-continue = Your business has already begun. Please open the link of the earlier invitation again and enter the code it gave to continue where you left off: { $link }
+mail-deadline = Please answer by { $date }.
+mail-no-deadline = The survey stays open until its end is announced.
+mail-confidential = Answers are confidential: results are published only in aggregate, naming no business, and the questionnaire is not linked to this email address.
+mail-signature = Kind regards,
+    Lạng Sơn Business Association and Department of Planning and Investment
+mail-privacy = Personal data notice (Decree 13/2023/NĐ-CP): this email address is used only to send the invitation and reminders of the DDCI { $year } survey, and is deleted once the survey cycle ends. To ask about it or have it deleted, reply to this message or write to { $contact }.
+admin-contacts = Email contacts and invitations
+admin-contacts-link = Email invitations
+admin-contacts-total = Addresses
+admin-contacts-created = Not sent
+admin-contacts-sending = Sending (outcome unknown)
+admin-contacts-sent = Sent
+admin-contacts-failed = Failed
+admin-contacts-answered = Answered
+admin-contacts-reminded = Reminded
+admin-contacts-upload = Upload contacts (CSV or Excel .xlsx, columns email,label)
+admin-contacts-upload-button = Upload
+admin-contacts-send = Send invitations to the addresses not yet sent
+admin-contacts-remind = Send reminders to the businesses that have not answered
+admin-contacts-retry = Also resend the messages whose outcome is unknown (with a new code; the old one is revoked)
+admin-contacts-purged = Deleted
+admin-contacts-notice = Personal data notice (Decree 13/2023/NĐ-CP): a contacts list holds personal data. Upload only addresses the Association may use to invite businesses to the survey; they are used only for the invitation and reminders, never linked to answers, and must be deleted when the cycle ends (ddci contacts purge). Every message says so and whom to contact.
+admin-contacts-background = Messages are sent in the background; reload the page for the counts.

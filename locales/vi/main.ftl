@@ -371,3 +371,37 @@ admin-comments-status-not-fit = Đã đánh dấu: không phù hợp
 admin-comments-status-none = Chưa xem
 admin-comments-too-few = Đơn vị này có dưới 5 lượt đánh giá nên chỉ công bố số lượt; góp ý về đơn vị không được hiển thị hay gửi đi.
 admin-comments-back = Về danh sách đơn vị
+
+## Email invitations and reminders (issue 14): the messages, then the contacts page.
+mail-subject-invitation = Thư mời tham gia khảo sát DDCI Lạng Sơn { $year }
+mail-subject-reminder = Nhắc trả lời khảo sát DDCI Lạng Sơn { $year }
+mail-greeting = Kính gửi Quý doanh nghiệp,
+mail-invitation-intro = Hiệp hội Doanh nghiệp tỉnh Lạng Sơn trân trọng mời Quý doanh nghiệp tham gia khảo sát DDCI { $year } — Chỉ số năng lực cạnh tranh cấp sở, ban, ngành và địa phương, theo Kế hoạch số 230/KH-UBND. Ý kiến của Quý doanh nghiệp giúp các cơ quan nhà nước phục vụ doanh nghiệp tốt hơn. Trả lời phiếu mất khoảng 15 phút.
+mail-reminder-intro = Hiệp hội Doanh nghiệp tỉnh Lạng Sơn chưa nhận được phiếu khảo sát DDCI { $year } của Quý doanh nghiệp. Ý kiến của Quý doanh nghiệp rất quan trọng; kính mong Quý doanh nghiệp dành khoảng 15 phút để trả lời.
+mail-link = Trả lời khảo sát tại: { $link }
+mail-code = Mã mời của Quý doanh nghiệp (dùng cho một phiếu): { $code }
+mail-new-code = Mã mời mới của Quý doanh nghiệp (dùng cho một phiếu; mã trong thư trước không còn dùng được): { $code }
+mail-continue = Quý doanh nghiệp đã bắt đầu trả lời. Xin mở lại đường dẫn trong thư mời trước và nhập mã mời đã nhận để tiếp tục từ chỗ đã dừng: { $link }
+mail-deadline = Hạn trả lời: { $date }.
+mail-no-deadline = Khảo sát mở đến khi có thông báo kết thúc.
+mail-confidential = Câu trả lời được giữ kín: kết quả chỉ được công bố dưới dạng tổng hợp, không nêu tên doanh nghiệp nào, và phiếu không gắn với địa chỉ email này.
+mail-signature = Trân trọng,
+    Hiệp hội Doanh nghiệp tỉnh Lạng Sơn và Sở Kế hoạch và Đầu tư tỉnh Lạng Sơn
+mail-privacy = Thông báo về dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP): địa chỉ email này chỉ được dùng để gửi thư mời và thư nhắc trả lời khảo sát DDCI { $year }, và sẽ bị xóa sau khi đợt khảo sát kết thúc. Muốn hỏi hoặc yêu cầu xóa địa chỉ, xin trả lời thư này hoặc viết cho { $contact }.
+admin-contacts = Danh bạ email và thư mời
+admin-contacts-link = Gửi thư mời qua email
+admin-contacts-total = Địa chỉ
+admin-contacts-created = Chưa gửi
+admin-contacts-sending = Đang gửi (chưa rõ kết quả)
+admin-contacts-sent = Đã gửi
+admin-contacts-failed = Gửi không thành công
+admin-contacts-answered = Đã trả lời
+admin-contacts-reminded = Đã nhắc
+admin-contacts-upload = Tải lên danh bạ (CSV hoặc Excel .xlsx, các cột email,label)
+admin-contacts-upload-button = Tải lên
+admin-contacts-send = Gửi thư mời cho các địa chỉ chưa gửi
+admin-contacts-remind = Gửi thư nhắc cho các doanh nghiệp chưa trả lời
+admin-contacts-retry = Gửi lại cả các thư chưa rõ kết quả (với mã mới; mã cũ bị hủy)
+admin-contacts-purged = Đã xóa
+admin-contacts-notice = Thông báo về dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP): danh bạ chứa dữ liệu cá nhân. Chỉ tải lên địa chỉ email mà Hiệp hội được phép dùng để mời doanh nghiệp tham gia khảo sát; các địa chỉ chỉ dùng để gửi thư mời và thư nhắc, không gắn với câu trả lời, và phải được xóa khi đợt khảo sát kết thúc (ddci contacts purge). Mỗi thư đều ghi rõ điều này và nơi liên hệ.
+admin-contacts-background = Thư được gửi ở nền; tải lại trang để xem số liệu.

@@ -1,13 +1,73 @@
-//! `ddci invite`: new invitation codes for a cycle, written once to a CSV for the mail merge.
-//! The database keeps only their hashes, so the file is the only place the codes exist.
+//! `ddci invite`: new invitation codes for a cycle, written once to a CSV for the mail merge,
+//! or given to the contacts of a contacts file and emailed (`--send`); `ddci remind` and
+//! `ddci contacts purge`. The database keeps only the codes' hashes, so a file or a message
+//! is the only place a code exists.
 
 use crate::catalog::table::Table;
+use crate::config::Settings;
+use crate::cycles::mailing::{self, Planned, Report, Sending};
 use crate::cycles::{self, Refused};
 use crate::db::{self, Pool};
+use crate::mail::Mailer;
 use anyhow::Context;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
 
-pub fn invite(
+#[derive(Debug, clap::Args)]
+pub struct InviteArgs {
+    #[arg(long)]
+    pub cycle: i32,
+    /// Number of codes (or the number of labels when --labels is given).
+    #[arg(long)]
+    pub count: Option<usize>,
+    /// CSV with a `label` column (business name or tax code), one code per row.
+    #[arg(long, conflicts_with = "contacts")]
+    pub labels: Option<PathBuf>,
+    /// Contacts, CSV or Excel .xlsx, with the columns `email,label` (others are ignored): one
+    /// code per new address. The whole file is checked before anything is stored.
+    #[arg(long, conflicts_with = "count")]
+    pub contacts: Option<PathBuf>,
+    /// Email each contact its invitation (DDCI_SMTP_URL, DDCI_MAIL_FROM); a rerun sends to
+    /// those not sent yet.
+    #[arg(long, requires = "contacts")]
+    pub send: bool,
+    /// With --send: also send again to contacts left "sending" by a crash, with a new code
+    /// (the old one is revoked).
+    #[arg(long, requires = "send")]
+    pub retry: bool,
+    /// The codes file to create (never overwritten); optional with --contacts.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+pub fn invite(pool: &Pool, settings: &Settings, args: &InviteArgs) -> anyhow::Result<()> {
+    if let Some(contacts) = &args.contacts {
+        return invite_contacts(pool, settings, args, contacts);
+    }
+    let out = args
+        .out
+        .as_deref()
+        .context("give --out FILE: the codes are shown only once, in that file")?;
+    codes_file(
+        pool,
+        &settings.public_url,
+        args.cycle,
+        args.count,
+        args.labels.as_deref(),
+        out,
+    )
+}
+
+fn refuse_existing(out: &Path) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !out.exists(),
+        "{} already exists; codes are shown only once, so ddci never overwrites a codes file",
+        out.display()
+    );
+    Ok(())
+}
+
+fn codes_file(
     pool: &Pool,
     public_url: &str,
     year: i32,
@@ -15,12 +75,7 @@ pub fn invite(
     labels: Option<&Path>,
     out: &Path,
 ) -> anyhow::Result<()> {
-    if out.exists() {
-        anyhow::bail!(
-            "{} already exists; codes are shown only once, so ddci never overwrites a codes file",
-            out.display()
-        );
-    }
+    refuse_existing(out)?;
     let labels = read_labels(labels, count)?;
     let mut conn = pool.get()?;
     let cycle = db::cycles::get(&mut conn, year)?;
@@ -70,4 +125,102 @@ fn read_labels(labels: Option<&Path>, count: Option<usize>) -> anyhow::Result<Ve
     }
     anyhow::ensure!(!out.is_empty(), "{} has no labels", path.display());
     Ok(out)
+}
+
+/// `ddci invite --contacts FILE [--send] [--retry] [--out FILE]`. Everything that can be
+/// refused (the file, the mail settings, the server, the cycle) is checked before anything is
+/// stored or sent.
+fn invite_contacts(
+    pool: &Pool,
+    settings: &Settings,
+    args: &InviteArgs,
+    file: &Path,
+) -> anyhow::Result<()> {
+    let year = args.cycle;
+    let contacts = crate::mail::read_contacts(file)?;
+    if let Some(out) = &args.out {
+        refuse_existing(out)?;
+    }
+    let mut mailer = match args.send {
+        true => Some(Mailer::connect(&settings.mail)?),
+        false => None,
+    };
+    let mut conn = pool.get()?;
+    if mailer.is_some() {
+        mailing::cycle_to_mail(&mut conn, year, false)?;
+    }
+    let (planned, existing) = mailing::plan_contacts(&mut conn, year, &contacts)?;
+    // As with --count: the codes file first (under a temporary name), then the hashes, then
+    // the file's name, so no stored code is missing from it.
+    let tmp = args.out.as_ref().map(|o| o.with_extension("partial"));
+    if let Some(tmp) = &tmp {
+        std::fs::write(tmp, mailing::contacts_csv(&settings.public_url, &planned)?)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+    }
+    if let Err(e) = mailing::store_contacts(&mut conn, "cli", year, &planned) {
+        if let Some(tmp) = &tmp {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(e);
+    }
+    if let (Some(tmp), Some(out)) = (&tmp, &args.out) {
+        std::fs::rename(tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    eprintln!(
+        "cycle {year}: {} new contacts, each with its own code; {existing} already in the cycle",
+        planned.len()
+    );
+    let Some(mailer) = mailer.as_mut() else {
+        return Ok(());
+    };
+    let only: HashSet<String> = contacts.into_iter().map(|c| c.email).collect();
+    let fresh: HashMap<String, String> = planned
+        .into_iter()
+        .map(|p: Planned| (p.email, p.code))
+        .collect();
+    let mut progress = |line: &str| eprintln!("{line}");
+    let mut run = Sending {
+        actor: "cli",
+        year,
+        public_url: &settings.public_url,
+        retry: args.retry,
+        progress: &mut progress,
+    };
+    let report = mailing::send_invitations(&mut conn, mailer, &mut run, Some(&only), &fresh)?;
+    finish(year, "invitations", &report)
+}
+
+/// Prints a run's counts; an error (non-zero exit) if any message failed or is unresolved.
+fn finish(year: i32, what: &str, report: &Report) -> anyhow::Result<()> {
+    eprintln!("cycle {year}: {}", report.summary(what));
+    anyhow::ensure!(
+        report.ok(),
+        "cycle {year}: {} {what} failed and {} are unresolved (see above)",
+        report.failed.len(),
+        report.unresolved.len()
+    );
+    Ok(())
+}
+
+/// `ddci remind --cycle YEAR [--retry]`.
+pub fn remind(pool: &Pool, settings: &Settings, year: i32, retry: bool) -> anyhow::Result<()> {
+    let mut mailer = Mailer::connect(&settings.mail)?;
+    let mut conn = pool.get()?;
+    let mut progress = |line: &str| eprintln!("{line}");
+    let mut run = Sending {
+        actor: "cli",
+        year,
+        public_url: &settings.public_url,
+        retry,
+        progress: &mut progress,
+    };
+    let report = mailing::remind(&mut conn, &mut mailer, &mut run)?;
+    finish(year, "reminders", &report)
+}
+
+/// `ddci contacts purge --cycle YEAR`.
+pub fn purge(pool: &Pool, year: i32) -> anyhow::Result<()> {
+    let n = mailing::purge_contacts(&mut *pool.get()?, "cli", year)?;
+    eprintln!("cycle {year}: {n} contacts purged (their email addresses and labels deleted)");
+    Ok(())
 }

@@ -120,20 +120,25 @@ pub enum Command {
         #[arg(long)]
         cycle: i32,
     },
-    /// Generate invitation codes for a cycle and write them, with labels and survey links, to a
-    /// new CSV file (the database keeps only hashes of the codes).
-    Invite {
+    /// Generate invitation codes for a cycle: --count N or --labels FILE write them, with labels
+    /// and survey links, to a new CSV file (--out); --contacts FILE (CSV or .xlsx with the
+    /// columns email,label) gives each contact its own code and, with --send, emails it (the
+    /// database keeps only hashes of the codes).
+    Invite(invite::InviteArgs),
+    /// Email a reminder to every contact of the cycle whose questionnaire is not submitted: a
+    /// new code (the old one revoked) to those who have not begun, the link to continue to
+    /// those who have. Prints how many were sent.
+    Remind {
         #[arg(long)]
         cycle: i32,
-        /// Number of codes (or the number of labels when --labels is given).
+        /// Also remind again the contacts whose reminder was left "sending" by a crash.
         #[arg(long)]
-        count: Option<usize>,
-        /// CSV with a `label` column (business name or tax code), one code per row.
-        #[arg(long)]
-        labels: Option<PathBuf>,
-        /// The codes file to create (never overwritten).
-        #[arg(long)]
-        out: PathBuf,
+        retry: bool,
+    },
+    /// The email addresses of a cycle's contacts (personal data).
+    Contacts {
+        #[command(subcommand)]
+        action: ContactsAction,
     },
     /// Load test of a running server: clients submit complete questionnaires through the JSON
     /// API (or fetch one page with --get); prints throughput, p50/p95/p99 latency and every
@@ -168,6 +173,16 @@ pub enum Command {
         /// The workbook to create (never overwritten).
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ContactsAction {
+    /// Delete the addresses and labels of a closed or published cycle's contacts (Decree
+    /// 13/2023/NĐ-CP: kept no longer than the survey needs them); prints how many.
+    Purge {
+        #[arg(long)]
+        cycle: i32,
     },
 }
 
@@ -249,19 +264,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 package::export_stata(&connect(&settings)?, &settings, cycle, &out)
             }
         },
-        Command::Invite {
-            cycle,
-            count,
-            labels,
-            out,
-        } => invite::invite(
-            &connect(&settings)?,
-            &settings.public_url,
-            cycle,
-            count,
-            labels.as_deref(),
-            &out,
-        ),
+        Command::Invite(args) => invite::invite(&connect(&settings)?, &settings, &args),
+        Command::Remind { cycle, retry } => {
+            invite::remind(&connect(&settings)?, &settings, cycle, retry)
+        }
+        Command::Contacts {
+            action: ContactsAction::Purge { cycle },
+        } => invite::purge(&connect(&settings)?, cycle),
         Command::Comments { cycle, unit, out } => {
             package::comments(&connect(&settings)?, cycle, &unit, &out)
         }

@@ -6,6 +6,7 @@
 mod codes;
 pub mod comments;
 mod lifecycle;
+pub mod mailing;
 mod runs;
 mod status;
 

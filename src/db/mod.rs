@@ -8,6 +8,7 @@ pub mod admin;
 pub mod catalog;
 pub mod comments;
 pub mod committer;
+pub mod contacts;
 pub mod cycle_catalog;
 pub mod cycles;
 pub mod drafts;

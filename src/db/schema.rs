@@ -520,3 +520,24 @@ diesel::table! {
 
 diesel::allow_tables_to_appear_in_same_query!(comment_reviews, comments);
 diesel::allow_tables_to_appear_in_same_query!(comment_reviews, units);
+
+diesel::table! {
+    contacts (id) {
+        id -> BigInt,
+        cycle_id -> BigInt,
+        invitation_id -> BigInt,
+        email -> Nullable<Text>,
+        label -> Nullable<Text>,
+        status -> Text,
+        reminder_status -> Nullable<Text>,
+        reminders -> Integer,
+        last_error -> Nullable<Text>,
+        created_at -> Text,
+        sent_at -> Nullable<Text>,
+        reminded_at -> Nullable<Text>,
+        purged_at -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(contacts -> invitations (invitation_id));
+diesel::allow_tables_to_appear_in_same_query!(contacts, invitations);

@@ -58,6 +58,8 @@ pub struct AppState {
     catalogs: catalogs::Catalogs,
     /// Stores submissions (grouping them into shared commits on SQLite).
     committer: crate::db::committer::Committer,
+    /// The mail server and sender of email invitations (checked when mail is sent).
+    mail: crate::mail::MailSettings,
 }
 
 /// Login attempts per client address, and per user name, per minute: enough for typing
@@ -102,6 +104,7 @@ impl AppState {
             published: cache::Published::default(),
             catalogs: catalogs::Catalogs::default(),
             committer,
+            mail: settings.mail.clone(),
         })
     }
 

@@ -413,6 +413,12 @@ const FORMS: &[(&str, &[(&str, &str)])] = &[
     ),
     ("/admin/logout", &[]),
     (
+        "/admin/cycles/2025/contacts",
+        &[("contacts", "email\na@example.vn")],
+    ),
+    ("/admin/cycles/2025/contacts/send", &[]),
+    ("/admin/cycles/2025/contacts/remind", &[]),
+    (
         "/admin/cycles",
         &[("year", "2026"), ("source", "seed"), ("confirm", "yes")],
     ),

@@ -14,6 +14,7 @@ mod first_run;
 mod foundation;
 mod group_commit;
 mod mixing;
+mod mail;
 mod package_reproduction;
 mod paper_import;
 mod proxy;

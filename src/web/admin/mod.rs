@@ -4,6 +4,7 @@
 //! (analysts may also score).
 
 mod comments;
+mod contacts;
 mod cycles;
 mod login;
 mod reports;
@@ -224,6 +225,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/cycles/{year}/runs/{run}", web::get().to(reports::run))
             .route("/cycles/{year}/comments", web::get().to(comments::index))
+            .route("/cycles/{year}/contacts", web::get().to(contacts::show))
+            .route("/cycles/{year}/contacts", web::post().to(contacts::upload))
+            .route(
+                "/cycles/{year}/contacts/{what}",
+                web::post().to(contacts::send),
+            )
             .route("/cycles/{year}/{action}", web::post().to(cycles::action))
             .route("/audit", web::get().to(reports::audit))
             .route("/users", web::get().to(reports::users))
