@@ -22,3 +22,4 @@ pub mod startup;
 pub mod survey;
 pub mod telemetry;
 pub mod web;
+pub mod print;

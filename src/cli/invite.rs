@@ -1,5 +1,6 @@
-//! `ddci invite`: new invitation codes for a cycle, written once to a CSV for the mail merge.
-//! The database keeps only their hashes, so the file is the only place the codes exist.
+//! `ddci invite`: new invitation codes for a cycle, written once to a CSV for the mail merge
+//! and/or on printed letters (cli/paper.rs). The database keeps only their hashes, so the
+//! files are the only place the codes exist.
 
 use crate::catalog::table::Table;
 use crate::cycles::{self, Refused};
@@ -7,42 +8,51 @@ use crate::db::{self, Pool};
 use anyhow::Context;
 use std::path::Path;
 
+/// Where `ddci invite` puts the new codes: the codes CSV, the letters PDF, or both.
+pub struct Outputs<'a> {
+    pub codes: Option<&'a Path>,
+    pub letters: Option<&'a Path>,
+}
+
 pub fn invite(
     pool: &Pool,
     public_url: &str,
     year: i32,
     count: Option<usize>,
     labels: Option<&Path>,
-    out: &Path,
+    outputs: Outputs<'_>,
 ) -> anyhow::Result<()> {
-    if out.exists() {
-        anyhow::bail!(
-            "{} already exists; codes are shown only once, so ddci never overwrites a codes file",
-            out.display()
-        );
-    }
+    let targets = super::paper::new_files(&[outputs.codes, outputs.letters])
+        .context("give --out codes.csv, --letters letters.pdf, or both")?;
     let labels = read_labels(labels, count)?;
     let mut conn = pool.get()?;
     let cycle = db::cycles::get(&mut conn, year)?;
     cycle
         .status()
         .refuse_if_published(year, Refused::NoMoreResponses)?;
-    let issued = cycles::generate_codes(labels)?;
-    // Write the file first (to a temporary name), store the hashes, then give the file its
-    // name: no code is stored that nobody has, and no file lists codes that were not stored.
-    let tmp = out.with_extension("partial");
-    std::fs::write(&tmp, cycles::codes_csv(public_url, &issued)?)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    if let Err(e) = cycles::store_codes(&mut conn, "cli", year, &issued) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
+    if outputs.letters.is_some() {
+        super::paper::refuse_letters(&cycle)?;
     }
-    std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
-    eprintln!(
-        "cycle {year}: {} invitation codes written to {}",
-        issued.len(),
-        out.display()
-    );
+    let issued = cycles::generate_codes(labels)?;
+    let mut contents = Vec::new();
+    if outputs.codes.is_some() {
+        contents.push(cycles::codes_csv(public_url, &issued)?);
+    }
+    if outputs.letters.is_some() {
+        contents.push(super::paper::letters(public_url, &cycle, &issued)?);
+    }
+    // Write the files first (to temporary names), store the hashes, then give the files their
+    // names: no code is stored that nobody has, and no file lists codes that were not stored.
+    super::paper::write_then_store(&targets, &contents, || {
+        cycles::store_codes(&mut conn, "cli", year, &issued)
+    })?;
+    for target in &targets {
+        eprintln!(
+            "cycle {year}: {} invitation codes written to {}",
+            issued.len(),
+            target.display()
+        );
+    }
     Ok(())
 }
 

@@ -13,6 +13,7 @@ mod backup;
 mod invite;
 mod loadtest;
 mod package;
+mod paper;
 mod scoring;
 mod study;
 pub use scoring::RunOptions;
@@ -128,9 +129,28 @@ pub enum Command {
         /// CSV with a `label` column (business name or tax code), one code per row.
         #[arg(long)]
         labels: Option<PathBuf>,
-        /// The codes file to create (never overwritten).
+        /// The codes file to create (never overwritten). May be left out when --letters is
+        /// given: the codes then exist only on the letters.
         #[arg(long)]
-        out: PathBuf,
+        out: Option<PathBuf>,
+        /// Also (or instead) write one A4 letter per code to this new PDF: the Business
+        /// Association's invitation with the code, a QR code of its link and the deadline.
+        /// Only for a created or open cycle.
+        #[arg(long)]
+        letters: Option<PathBuf>,
+    },
+    /// Print a cycle's questionnaire for interviews and businesses without internet (--pdf),
+    /// and/or write the spreadsheet template for keying paper forms (--xlsx) whose sheets
+    /// `responses` and `answers`, saved as CSV, are what `ddci import` reads.
+    Questionnaire {
+        #[arg(long)]
+        cycle: i32,
+        /// The printable questionnaire (A4 PDF) to write.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        /// The entry template (xlsx) to write.
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
     },
     /// Load test of a running server: clients submit complete questionnaires through the JSON
     /// API (or fetch one page with --get); prints throughput, p50/p95/p99 latency and every
@@ -233,14 +253,21 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             count,
             labels,
             out,
+            letters,
         } => invite::invite(
             &connect(&settings)?,
             &settings.public_url,
             cycle,
             count,
             labels.as_deref(),
-            &out,
+            invite::Outputs {
+                codes: out.as_deref(),
+                letters: letters.as_deref(),
+            },
         ),
+        Command::Questionnaire { cycle, pdf, xlsx } => {
+            paper::questionnaire(&connect(&settings)?, cycle, pdf.as_deref(), xlsx.as_deref())
+        }
         Command::Rank { .. } | Command::Loadtest(_) | Command::Study(_) => Ok(()),
     }
 }
