@@ -44,7 +44,11 @@ impl Item {
     pub fn right(&self) -> f32 {
         match self {
             Item::Text {
-                x, face, size, text, ..
+                x,
+                face,
+                size,
+                text,
+                ..
             } => x + face.width(text, *size),
             Item::Rect { x, w, .. } => x + w,
         }

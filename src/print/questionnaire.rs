@@ -142,7 +142,13 @@ fn unit_part(flow: &mut Flow, catalog: &SeedCatalog, n: usize, kind: &crate::cat
         flow.paragraph(&kind.intro_en, BODY_EN, MARGIN);
     }
     flow.gap(6.0);
-    bilingual(flow, "paper-unit-line", &[], Style::new(Face::Bold, 10.0), MARGIN);
+    bilingual(
+        flow,
+        "paper-unit-line",
+        &[],
+        Style::new(Face::Bold, 10.0),
+        MARGIN,
+    );
     flow.gap(8.0);
     let questions = catalog.indicators.iter().filter(|i| i.kind == kind.code);
     for (k, indicator) in questions.enumerate() {
@@ -186,9 +192,8 @@ fn question(flow: &mut Flow, k: usize, i: &IndicatorDef) {
 
 /// The boxes of a scale, each with the value staff key in: "4 Đồng ý / Agree".
 fn options(scale: Scale) -> Vec<String> {
-    let label = |value: &str, key: &str| {
-        format!("{value} {} / {}", text("vi", key), text("en", key))
-    };
+    let label =
+        |value: &str, key: &str| format!("{value} {} / {}", text("vi", key), text("en", key));
     match scale {
         Scale::Agree | Scale::Quality | Scale::Frequency => (1..=5)
             .map(|v| label(&v.to_string(), &format!("scale-{}-{v}", scale.as_str())))
@@ -280,9 +285,7 @@ mod tests {
 
     #[test]
     fn the_2025_questionnaire_stays_inside_its_pages_and_numbers_them() {
-        let catalog = SeedCatalog::embedded()
-            .expect("catalog")
-            .for_year(2025);
+        let catalog = SeedCatalog::embedded().expect("catalog").for_year(2025);
         let pages = pages(&catalog, 2025);
         assert!(pages.len() > 3, "{} pages", pages.len());
         for item in pages.iter().flat_map(|p| &p.items) {

@@ -49,7 +49,11 @@ fn guide(sheet: &mut Worksheet, year: i32) -> Result<(), XlsxError> {
     let mut row = 0;
     for lang in ["vi", "en"] {
         for k in 1..=4 {
-            let line = text_with(lang, &format!("template-guide-{k}"), &[("year", y.as_str())]);
+            let line = text_with(
+                lang,
+                &format!("template-guide-{k}"),
+                &[("year", y.as_str())],
+            );
             sheet.write_string_with_format(row, 0, line, &wrap)?;
             row += 1;
         }
@@ -69,6 +73,7 @@ struct Lists {
 /// The ranges of the `codes` sheet as [`codes_sheet`] writes it.
 fn lists(catalog: &SeedCatalog) -> Lists {
     let profile = (5u16..)
+        .step_by(2)
         .zip(&catalog.profile_questions)
         .map(|(c, q)| {
             let n = catalog
@@ -102,16 +107,17 @@ fn codes_sheet(sheet: &mut Worksheet, catalog: &SeedCatalog) -> Result<(), XlsxE
         sheet.write_string(r, 3, &i.text_vi)?;
         sheet.write_string(r, 4, values(i.scale))?;
     }
-    for (c, q) in (5u16..).zip(&catalog.profile_questions) {
+    // Each profile question: its codes (what the drop-down offers) and their wording beside.
+    for (c, q) in (5u16..).step_by(2).zip(&catalog.profile_questions) {
         sheet.write_string_with_format(0, c, profile_column(&q.code), &bold)?;
-        let choices: Vec<&str> = catalog
+        sheet.write_string_with_format(0, c + 1, &q.text_vi, &bold)?;
+        let choices = catalog
             .profile_choices
             .iter()
-            .filter(|ch| ch.question_code == q.code)
-            .map(|ch| ch.code.as_str())
-            .collect();
-        for (r, code) in (1u32..).zip(&choices) {
-            sheet.write_string(r, c, *code)?;
+            .filter(|ch| ch.question_code == q.code);
+        for (r, choice) in (1u32..).zip(choices) {
+            sheet.write_string(r, c, &choice.code)?;
+            sheet.write_string(r, c + 1, &choice.label_vi)?;
         }
     }
     sheet.set_column_width(1, 40)?;
@@ -208,11 +214,12 @@ mod tests {
 
     #[test]
     fn the_responses_header_is_what_the_import_accepts() {
-        let catalog = SeedCatalog::embedded()
-            .expect("catalog")
-            .for_year(2025);
+        let catalog = SeedCatalog::embedded().expect("catalog").for_year(2025);
         let header = response_columns(&catalog).join(",");
-        let csv = format!("{header}\nP1,1{}\n", ",".repeat(response_columns(&catalog).len() - 2));
+        let csv = format!(
+            "{header}\nP1,1{}\n",
+            ",".repeat(response_columns(&catalog).len() - 2)
+        );
         let batch = crate::package::parse_import(
             &catalog,
             "responses.csv",

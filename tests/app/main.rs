@@ -12,6 +12,7 @@ mod disclosure;
 mod first_run;
 mod foundation;
 mod group_commit;
+mod letters;
 mod package_reproduction;
 mod paper_import;
 mod proxy;
