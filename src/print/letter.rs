@@ -142,7 +142,7 @@ fn code_box(flow: &mut Flow, letter: &Letter) -> anyhow::Result<()> {
     flow.y = top + 6.0;
     flow.lines(&[bilingual_label("letter-code")], label, x);
     let code = Style::new(Face::Mono, 24.0);
-    flow.lines(&[letter.code.clone()], code, x);
+    flow.lines(std::slice::from_ref(&letter.code), code, x);
     flow.gap(6.0);
     flow.lines(&[bilingual_label("letter-address")], label, x);
     let address = wrap(&letter.address, BOLD, qr_x - x - 8.0);

@@ -189,7 +189,7 @@ fn responses_sheet(
 
 fn answers_sheet(sheet: &mut Worksheet, lists: &Lists) -> Result<(), XlsxError> {
     sheet.set_name("answers")?;
-    let columns: Vec<String> = ANSWER_COLUMNS.iter().map(|c| c.to_string()).collect();
+    let columns: Vec<String> = ANSWER_COLUMNS.iter().map(ToString::to_string).collect();
     header(sheet, &columns)?;
     sheet.add_data_validation(1, 1, ROWS, 1, &list(&lists.units))?;
     sheet.add_data_validation(1, 2, ROWS, 2, &list(&lists.indicators))?;

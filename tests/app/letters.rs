@@ -324,10 +324,7 @@ fn the_entry_template_matches_the_import_and_a_filled_copy_imports() {
     let codes = book.worksheet_range("codes").expect("codes");
     let column = |name: &str| -> Vec<String> {
         let header = codes.rows().next().expect("header");
-        let c = header
-            .iter()
-            .position(|h| h.to_string() == name)
-            .expect(name);
+        let c = header.iter().position(|h| *h == name).expect(name);
         codes
             .rows()
             .skip(1)
