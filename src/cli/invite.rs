@@ -22,8 +22,11 @@ pub fn invite(
     labels: Option<&Path>,
     outputs: Outputs<'_>,
 ) -> anyhow::Result<()> {
-    let targets = super::paper::new_files(&[outputs.codes, outputs.letters])
-        .context("give --out codes.csv, --letters letters.pdf, or both")?;
+    anyhow::ensure!(
+        outputs.codes.is_some() || outputs.letters.is_some(),
+        "give --out codes.csv, --letters letters.pdf, or both"
+    );
+    let targets = super::paper::new_files(&[outputs.codes, outputs.letters])?;
     let labels = read_labels(labels, count)?;
     let mut conn = pool.get()?;
     let cycle = db::cycles::get(&mut conn, year)?;

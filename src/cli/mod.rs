@@ -119,7 +119,8 @@ pub enum Command {
         cycle: i32,
     },
     /// Generate invitation codes for a cycle and write them, with labels and survey links, to a
-    /// new CSV file (the database keeps only hashes of the codes).
+    /// new CSV file and/or as printed letters (--letters); the database keeps only hashes of
+    /// the codes.
     Invite {
         #[arg(long)]
         cycle: i32,

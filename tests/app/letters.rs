@@ -223,6 +223,11 @@ fn invite_needs_an_output_and_never_overwrites_letters() {
         .output()
         .expect("runs");
     assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("letters.pdf already exists; codes are shown only once"),
+        "{stderr}"
+    );
     assert_eq!(std::fs::read_to_string(&letters).expect("read"), "precious");
     assert_eq!(invitations(&db, 2025).0, 0);
 }
