@@ -382,3 +382,26 @@ fn questionnaire_needs_a_file_to_write() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--pdf"));
 }
+
+#[test]
+fn a_letters_file_that_cannot_be_written_leaves_no_codes_file_and_stores_nothing() {
+    let db = TestDb::new();
+    run_ok(&db, &["cycle", "open", "2025"]);
+    let dir = tempfile::tempdir().expect("tmp");
+    let out = ddci(&db)
+        .args(["invite", "--cycle", "2025", "--count", "3", "--out"])
+        .arg(dir.path().join("codes.csv"))
+        .arg("--letters")
+        .arg(dir.path().join("no-such-folder").join("letters.pdf"))
+        .output()
+        .expect("runs");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write"), "{stderr}");
+    assert!(
+        files_in(dir.path()).is_empty(),
+        "{:?}",
+        files_in(dir.path())
+    );
+    assert_eq!(invitations(&db, 2025).0, 0);
+}
