@@ -15,6 +15,7 @@ pub mod locale;
 pub mod mail;
 pub mod net;
 pub mod package;
+pub mod print;
 pub mod responses;
 pub mod results;
 pub mod scoring;

@@ -1,7 +1,7 @@
-//! `ddci invite`: new invitation codes for a cycle, written once to a CSV for the mail merge,
-//! or given to the contacts of a contacts file and emailed (`--send`); `ddci remind` and
-//! `ddci contacts purge`. The database keeps only the codes' hashes, so a file or a message
-//! is the only place a code exists.
+//! `ddci invite`: new invitation codes for a cycle, written once to a CSV for the mail merge
+//! and/or on printed letters (cli/paper.rs), or given to the contacts of a contacts file and
+//! emailed (`--send`); `ddci remind` and `ddci contacts purge`. The database keeps only the
+//! codes' hashes, so a file, a letter or a message is the only place a code exists.
 
 use crate::catalog::table::Table;
 use crate::config::Settings;
@@ -35,69 +35,82 @@ pub struct InviteArgs {
     /// (the old one is revoked).
     #[arg(long, requires = "send")]
     pub retry: bool,
-    /// The codes file to create (never overwritten); optional with --contacts.
+    /// The codes file to create (never overwritten). May be left out with --contacts, or
+    /// when --letters is given: the codes then exist only on the letters (or in the messages).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Also (or instead) write one A4 letter per new code to this new PDF: the Business
+    /// Association's invitation with the code, a QR code of its link and the deadline. Only
+    /// for a created or open cycle.
+    #[arg(long)]
+    pub letters: Option<PathBuf>,
 }
 
 pub fn invite(pool: &Pool, settings: &Settings, args: &InviteArgs) -> anyhow::Result<()> {
     if let Some(contacts) = &args.contacts {
         return invite_contacts(pool, settings, args, contacts);
     }
-    let out = args
-        .out
-        .as_deref()
-        .context("give --out FILE: the codes are shown only once, in that file")?;
-    codes_file(
+    codes_files(
         pool,
         &settings.public_url,
         args.cycle,
         args.count,
         args.labels.as_deref(),
-        out,
+        Outputs {
+            codes: args.out.as_deref(),
+            letters: args.letters.as_deref(),
+        },
     )
 }
 
-fn refuse_existing(out: &Path) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        !out.exists(),
-        "{} already exists; codes are shown only once, so ddci never overwrites a codes file",
-        out.display()
-    );
-    Ok(())
+/// Where `ddci invite` puts the new codes: the codes CSV, the letters PDF, or both.
+pub struct Outputs<'a> {
+    pub codes: Option<&'a Path>,
+    pub letters: Option<&'a Path>,
 }
 
-fn codes_file(
+fn codes_files(
     pool: &Pool,
     public_url: &str,
     year: i32,
     count: Option<usize>,
     labels: Option<&Path>,
-    out: &Path,
+    outputs: Outputs<'_>,
 ) -> anyhow::Result<()> {
-    refuse_existing(out)?;
+    anyhow::ensure!(
+        outputs.codes.is_some() || outputs.letters.is_some(),
+        "give --out codes.csv, --letters letters.pdf, or both: the codes are shown only once, there"
+    );
+    let targets = super::paper::new_files(&[outputs.codes, outputs.letters])?;
     let labels = read_labels(labels, count)?;
     let mut conn = pool.get()?;
     let cycle = db::cycles::get(&mut conn, year)?;
     cycle
         .status()
         .refuse_if_published(year, Refused::NoMoreResponses)?;
-    let issued = cycles::generate_codes(labels)?;
-    // Write the file first (to a temporary name), store the hashes, then give the file its
-    // name: no code is stored that nobody has, and no file lists codes that were not stored.
-    let tmp = out.with_extension("partial");
-    std::fs::write(&tmp, cycles::codes_csv(public_url, &issued)?)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    if let Err(e) = cycles::store_codes(&mut conn, "cli", year, &issued) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
+    if outputs.letters.is_some() {
+        super::paper::refuse_letters(&cycle)?;
     }
-    std::fs::rename(&tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
-    eprintln!(
-        "cycle {year}: {} invitation codes written to {}",
-        issued.len(),
-        out.display()
-    );
+    let issued = cycles::generate_codes(labels)?;
+    let mut contents = Vec::new();
+    if outputs.codes.is_some() {
+        contents.push(cycles::codes_csv(public_url, &issued)?);
+    }
+    if outputs.letters.is_some() {
+        contents.push(super::paper::letters(public_url, &cycle, &issued)?);
+    }
+    // Write the files first (to temporary names), store the hashes, then give the files their
+    // names: no code is stored that nobody has, and no file lists codes that were not stored.
+    super::paper::write_then_store(&targets, &contents, || {
+        cycles::store_codes(&mut conn, "cli", year, &issued)
+    })?;
+    for target in &targets {
+        eprintln!(
+            "cycle {year}: {} invitation codes written to {}",
+            issued.len(),
+            target.display()
+        );
+    }
     Ok(())
 }
 
@@ -138,9 +151,11 @@ fn invite_contacts(
 ) -> anyhow::Result<()> {
     let year = args.cycle;
     let contacts = crate::mail::read_contacts(file)?;
-    if let Some(out) = &args.out {
-        refuse_existing(out)?;
-    }
+    let wanted = [args.out.as_deref(), args.letters.as_deref()];
+    let targets = match wanted.iter().any(Option::is_some) {
+        true => super::paper::new_files(&wanted)?,
+        false => Vec::new(),
+    };
     let mut mailer = match args.send {
         true => Some(Mailer::connect(&settings.mail)?),
         false => None,
@@ -149,23 +164,26 @@ fn invite_contacts(
     if mailer.is_some() {
         mailing::cycle_to_mail(&mut conn, year, false)?;
     }
+    if args.letters.is_some() {
+        super::paper::refuse_letters(&db::cycles::get(&mut conn, year)?)?;
+    }
     let (planned, existing) = mailing::plan_contacts(&mut conn, year, &contacts)?;
-    // As with --count: the codes file first (under a temporary name), then the hashes, then
-    // the file's name, so no stored code is missing from it.
-    let tmp = args.out.as_ref().map(|o| o.with_extension("partial"));
-    if let Some(tmp) = &tmp {
-        std::fs::write(tmp, mailing::contacts_csv(&settings.public_url, &planned)?)
-            .with_context(|| format!("cannot write {}", tmp.display()))?;
+    let mut contents = Vec::new();
+    if args.out.is_some() {
+        contents.push(mailing::contacts_csv(&settings.public_url, &planned)?);
     }
-    if let Err(e) = mailing::store_contacts(&mut conn, "cli", year, &planned) {
-        if let Some(tmp) = &tmp {
-            let _ = std::fs::remove_file(tmp);
-        }
-        return Err(e);
+    if args.letters.is_some() {
+        let cycle = db::cycles::get(&mut conn, year)?;
+        let issued: Vec<(String, Option<String>)> = (planned.iter())
+            .map(|p| (p.code.clone(), p.label.clone()))
+            .collect();
+        contents.push(super::paper::letters(&settings.public_url, &cycle, &issued)?);
     }
-    if let (Some(tmp), Some(out)) = (&tmp, &args.out) {
-        std::fs::rename(tmp, out).with_context(|| format!("cannot write {}", out.display()))?;
-    }
+    // As with --count: the files first (under temporary names), then the hashes, then the
+    // files' names, so no stored code is missing from them.
+    super::paper::write_then_store(&targets, &contents, || {
+        mailing::store_contacts(&mut conn, "cli", year, &planned)
+    })?;
     eprintln!(
         "cycle {year}: {} new contacts, each with its own code; {existing} already in the cycle",
         planned.len()

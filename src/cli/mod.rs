@@ -13,6 +13,7 @@ mod backup;
 mod invite;
 mod loadtest;
 mod package;
+mod paper;
 mod scoring;
 mod study;
 pub use scoring::RunOptions;
@@ -121,7 +122,8 @@ pub enum Command {
         cycle: i32,
     },
     /// Generate invitation codes for a cycle: --count N or --labels FILE write them, with labels
-    /// and survey links, to a new CSV file (--out); --contacts FILE (CSV or .xlsx with the
+    /// and survey links, to a new CSV file (--out) and/or as printed letters (--letters FILE,
+    /// one A4 page per code with a QR code of its link); --contacts FILE (CSV or .xlsx with the
     /// columns email,label) gives each contact its own code and, with --send, emails it (the
     /// database keeps only hashes of the codes).
     Invite(invite::InviteArgs),
@@ -139,6 +141,19 @@ pub enum Command {
     Contacts {
         #[command(subcommand)]
         action: ContactsAction,
+    },
+    /// Print a cycle's questionnaire for interviews and businesses without internet (--pdf),
+    /// and/or write the spreadsheet template for keying paper forms (--xlsx) whose sheets
+    /// `responses` and `answers`, saved as CSV, are what `ddci import` reads.
+    Questionnaire {
+        #[arg(long)]
+        cycle: i32,
+        /// The printable questionnaire (A4 PDF) to write.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        /// The entry template (xlsx) to write.
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
     },
     /// Load test of a running server: clients submit complete questionnaires through the JSON
     /// API (or fetch one page with --get); prints throughput, p50/p95/p99 latency and every
@@ -273,6 +288,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         } => invite::purge(&connect(&settings)?, cycle),
         Command::Comments { cycle, unit, out } => {
             package::comments(&connect(&settings)?, cycle, &unit, &out)
+        }
+        Command::Questionnaire { cycle, pdf, xlsx } => {
+            paper::questionnaire(&connect(&settings)?, cycle, pdf.as_deref(), xlsx.as_deref())
         }
         Command::Rank { .. } | Command::Loadtest(_) | Command::Study(_) => Ok(()),
     }

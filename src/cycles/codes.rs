@@ -42,7 +42,7 @@ pub fn codes_csv(public_url: &str, issued: &[(String, Option<String>)]) -> anyho
     let mut w = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     w.write_record(["code", "label", "link"])?;
     for (code, label) in issued {
-        let link = format!("{public_url}/survey?code={code}");
+        let link = survey_link(public_url, code);
         let label = label
             .as_deref()
             .map(crate::sheet::safe_text)
@@ -50,4 +50,9 @@ pub fn codes_csv(public_url: &str, issued: &[(String, Option<String>)]) -> anyho
         w.write_record([code.as_str(), label.as_str(), link.as_str()])?;
     }
     Ok(w.into_inner()?)
+}
+
+/// The survey link that carries `code` (codes file, letters and their QR codes).
+pub fn survey_link(public_url: &str, code: &str) -> String {
+    format!("{public_url}/survey?code={code}")
 }

@@ -10,7 +10,7 @@ pub mod mailing;
 mod runs;
 mod status;
 
-pub use codes::{codes_csv, generate_codes, store_codes};
+pub use codes::{codes_csv, generate_codes, store_codes, survey_link};
 pub use lifecycle::{close_cycle, create_cycle, ensure_catalog, open_cycle, CatalogSource};
 pub use runs::{publish_cycle, score_cycle, RunOptions, Scored};
 pub use status::{PublishedError, Refused, Status};

@@ -35,6 +35,12 @@ impl Status {
         self != Status::Published
     }
 
+    /// Letters ask businesses to answer, so they are made only while answers can still
+    /// come: for a draft or an open cycle, not a closed or published one.
+    pub fn can_send_letters(self) -> bool {
+        matches!(self, Status::Draft | Status::Open)
+    }
+
     /// Publishing needs a run to freeze.
     pub fn can_publish(self, has_run: bool) -> bool {
         self != Status::Published && has_run
@@ -106,5 +112,7 @@ mod tests {
         assert!(!Status::Published.can_score() && Status::Closed.can_score());
         assert!(Status::Closed.can_publish(true) && !Status::Closed.can_publish(false));
         assert!(!Status::Published.can_publish(true));
+        assert!(Status::Draft.can_send_letters() && Status::Open.can_send_letters());
+        assert!(!Status::Closed.can_send_letters() && !Status::Published.can_send_letters());
     }
 }

@@ -15,6 +15,7 @@ mod foundation;
 mod group_commit;
 mod mixing;
 mod mail;
+mod letters;
 mod package_reproduction;
 mod paper_import;
 mod proxy;
