@@ -385,7 +385,7 @@ mail-new-code = Your new invitation code (for one questionnaire; the code of the
 mail-continue = Your business has already begun. Please open the link of the earlier invitation again and enter the code it gave to continue where you left off: { $link }
 mail-deadline = Please answer by { $date }.
 mail-no-deadline = The survey stays open until its end is announced.
-mail-confidential = Answers are confidential: results are published only in aggregate, naming no business, and the questionnaire is not linked to this email address.
+mail-confidential = Answers are confidential: they are stored without your code or this email address, and nothing published names a business or shows which business answered what.
 mail-signature = Kind regards,
     Lạng Sơn Business Association and Department of Planning and Investment
 mail-privacy = Personal data notice (Decree 13/2023/NĐ-CP): this email address is used only to send the invitation and reminders of the DDCI { $year } survey, and is deleted once the survey cycle ends. To ask about it or have it deleted, reply to this message or write to { $contact }.

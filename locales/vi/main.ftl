@@ -384,7 +384,7 @@ mail-new-code = Mã mời mới của Quý doanh nghiệp (dùng cho một phi�
 mail-continue = Quý doanh nghiệp đã bắt đầu trả lời. Xin mở lại đường dẫn trong thư mời trước và nhập mã mời đã nhận để tiếp tục từ chỗ đã dừng: { $link }
 mail-deadline = Hạn trả lời: { $date }.
 mail-no-deadline = Khảo sát mở đến khi có thông báo kết thúc.
-mail-confidential = Câu trả lời được giữ kín: kết quả chỉ được công bố dưới dạng tổng hợp, không nêu tên doanh nghiệp nào, và phiếu không gắn với địa chỉ email này.
+mail-confidential = Câu trả lời được giữ kín: phiếu được lưu không kèm mã mời hay địa chỉ email này, và không số liệu công bố nào nêu tên doanh nghiệp hay cho biết doanh nghiệp nào đã trả lời gì.
 mail-signature = Trân trọng,
     Hiệp hội Doanh nghiệp tỉnh Lạng Sơn và Sở Kế hoạch và Đầu tư tỉnh Lạng Sơn
 mail-privacy = Thông báo về dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP): địa chỉ email này chỉ được dùng để gửi thư mời và thư nhắc trả lời khảo sát DDCI { $year }, và sẽ bị xóa sau khi đợt khảo sát kết thúc. Muốn hỏi hoặc yêu cầu xóa địa chỉ, xin trả lời thư này hoặc viết cho { $contact }.

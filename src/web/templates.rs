@@ -72,6 +72,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "admin_comments_unit",
         include_str!("../../templates/admin_comments_unit.hbs"),
+    ),
+    (
         "admin_contacts",
         include_str!("../../templates/admin_contacts.hbs"),
     ),
