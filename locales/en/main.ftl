@@ -1,6 +1,6 @@
 # English interface. Keys mirror the Vietnamese file.
 site-tagline = Department and District Competitiveness Index
-site-footer = Lang Son Business Association and Department of Planning and Investment
+site-footer = Lạng Sơn Business Association and the provincial Investment, Trade and Tourism Promotion Centre
 switch-language = Tiếng Việt
 skip-to-content = Skip to main content
 
@@ -387,7 +387,7 @@ mail-deadline = Please answer by { $date }.
 mail-no-deadline = The survey stays open until its end is announced.
 mail-confidential = Answers are confidential: they are stored without your code or this email address, and nothing published names a business or shows which business answered what.
 mail-signature = Kind regards,
-    Lạng Sơn Business Association and Department of Planning and Investment
+    Lạng Sơn Business Association and the provincial Investment, Trade and Tourism Promotion Centre
 mail-privacy = Personal data notice (Decree 13/2023/NĐ-CP): this email address is used only to send the invitation and reminders of the DDCI { $year } survey, and is deleted once the survey cycle ends. To ask about it or have it deleted, reply to this message or write to { $contact }.
 admin-contacts = Email contacts and invitations
 admin-contacts-link = Email invitations

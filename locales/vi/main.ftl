@@ -1,6 +1,6 @@
 # Giao diện tiếng Việt (mặc định). Khóa giống hệt tệp tiếng Anh.
 site-tagline = Chỉ số năng lực cạnh tranh cấp sở, ban, ngành và địa phương
-site-footer = Hiệp hội Doanh nghiệp tỉnh Lạng Sơn và Sở Kế hoạch và Đầu tư tỉnh Lạng Sơn
+site-footer = Hiệp hội Doanh nghiệp tỉnh Lạng Sơn và Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh Lạng Sơn
 switch-language = English
 skip-to-content = Bỏ qua, đến nội dung chính
 
@@ -386,7 +386,7 @@ mail-deadline = Hạn trả lời: { $date }.
 mail-no-deadline = Khảo sát mở đến khi có thông báo kết thúc.
 mail-confidential = Câu trả lời được giữ kín: phiếu được lưu không kèm mã mời hay địa chỉ email này, và không số liệu công bố nào nêu tên doanh nghiệp hay cho biết doanh nghiệp nào đã trả lời gì.
 mail-signature = Trân trọng,
-    Hiệp hội Doanh nghiệp tỉnh Lạng Sơn và Sở Kế hoạch và Đầu tư tỉnh Lạng Sơn
+    Hiệp hội Doanh nghiệp tỉnh Lạng Sơn và Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch tỉnh Lạng Sơn
 mail-privacy = Thông báo về dữ liệu cá nhân (Nghị định 13/2023/NĐ-CP): địa chỉ email này chỉ được dùng để gửi thư mời và thư nhắc trả lời khảo sát DDCI { $year }, và sẽ bị xóa sau khi đợt khảo sát kết thúc. Muốn hỏi hoặc yêu cầu xóa địa chỉ, xin trả lời thư này hoặc viết cho { $contact }.
 admin-contacts = Danh bạ email và thư mời
 admin-contacts-link = Gửi thư mời qua email

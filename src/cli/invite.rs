@@ -177,7 +177,11 @@ fn invite_contacts(
         let issued: Vec<(String, Option<String>)> = (planned.iter())
             .map(|p| (p.code.clone(), p.label.clone()))
             .collect();
-        contents.push(super::paper::letters(&settings.public_url, &cycle, &issued)?);
+        contents.push(super::paper::letters(
+            &settings.public_url,
+            &cycle,
+            &issued,
+        )?);
     }
     // As with --count: the files first (under temporary names), then the hashes, then the
     // files' names, so no stored code is missing from them.

@@ -146,8 +146,7 @@ pub fn close(
             use crate::db::WriteTx;
             conn.write_tx(|c| -> Result<(), CycleError> {
                 queries::set_status(c, cycle.id, Status::Closed.as_str())?;
-                crate::db::pending::flush_in_tx(c, pending_key, cycle.id)
-                    .map_err(DbError::from)?;
+                crate::db::pending::flush_in_tx(c, pending_key, cycle.id).map_err(DbError::from)?;
                 Ok(())
             })?;
             get(conn, year)

@@ -1,4 +1,4 @@
-//! Counts for the response monitor and the comments of a cycle (admins and analysts only).
+//! Counts for the response monitor of a cycle (admins and analysts only).
 
 use super::schema::*;
 use super::{Conn, DbError};
@@ -20,39 +20,11 @@ pub fn counts(conn: &mut Conn, cycle_id: i64) -> Result<Counts, DbError> {
     Ok(queries::counts(conn, cycle_id)?)
 }
 
-/// One comment as admins read it: the unit's code, the text, the day it came.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Comment {
-    pub unit_code: String,
-    pub body: String,
-    pub submitted_on: String,
-}
-
-/// The cycle's comments, except those about a unit with fewer than 5 evaluations: such a unit
-/// publishes its count only, on every page (METHODOLOGY.md §3).
-pub fn comments(conn: &mut Conn, cycle_id: i64) -> Result<Vec<Comment>, DbError> {
-    let least = i64::from(crate::scoring::COUNT_ONLY_BELOW);
-    let small: std::collections::BTreeSet<String> = queries::counts(conn, cycle_id)?
-        .per_unit
-        .into_iter()
-        .filter(|(_, n)| *n < least)
-        .map(|(code, _)| code)
-        .collect();
-    Ok(queries::comments(conn, cycle_id)?
-        .into_iter()
-        .filter(|(unit_code, _, _)| !small.contains(unit_code))
-        .map(|(unit_code, body, submitted_on)| Comment {
-            unit_code,
-            body,
-            submitted_on,
-        })
-        .collect())
-}
-
 mod queries {
     #[allow(unused_imports)]
     use super::*;
     use crate::db::Conn as Db;
+
     pub(crate) fn counts(c: &mut Db, cycle_id: i64) -> QueryResult<Counts> {
         let per_unit = evaluations::table
             .inner_join(responses::table)
@@ -82,17 +54,5 @@ mod queries {
             per_day,
             per_profile,
         })
-    }
-
-    pub(crate) fn comments(
-        c: &mut Db,
-        cycle_id: i64,
-    ) -> QueryResult<Vec<(String, String, String)>> {
-        comments::table
-            .inner_join(units::table.on(units::id.eq(comments::unit_id)))
-            .filter(comments::cycle_id.eq(cycle_id))
-            .order((units::sort_order, comments::submitted_on, comments::id))
-            .select((units::code, comments::body, comments::submitted_on))
-            .load(c)
     }
 }

@@ -184,7 +184,11 @@ mod queries {
     }
 
     /// Inserts resolved responses inside the caller's transaction.
-    pub(crate) fn insert_resolved(c: &mut Db, cycle_id: i64, batch: &[Resolved]) -> QueryResult<()> {
+    pub(crate) fn insert_resolved(
+        c: &mut Db,
+        cycle_id: i64,
+        batch: &[Resolved],
+    ) -> QueryResult<()> {
         let mut answer_rows = Vec::new();
         let mut packed_rows = Vec::new();
         for r in batch {
@@ -205,7 +209,13 @@ mod queries {
                         evaluations::packed.eq(packed),
                     ));
                 }
-                insert_comment(c, cycle_id, e.unit_id, e.comment.as_deref(), &r.submitted_on)?;
+                insert_comment(
+                    c,
+                    cycle_id,
+                    e.unit_id,
+                    e.comment.as_deref(),
+                    &r.submitted_on,
+                )?;
             }
         }
         insert_answers(c, &answer_rows)?;

@@ -4,9 +4,9 @@
 //! installation's key file (`secrets`), never from the database; the draft's key is nowhere
 //! but in this cookie, so the server reads a draft only while its business is answering.
 
+use crate::seal::SealKey;
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::HttpRequest;
-use crate::seal::SealKey;
 
 pub const COOKIE: &str = "ddci_survey";
 

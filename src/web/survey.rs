@@ -1,11 +1,11 @@
 //! The respondent's pages. So far: the survey's entry, where a business enters its invitation
 //! code (or follows a link that carries it) and learns whether it can answer.
 
-use crate::seal::SealKey;
 use super::pages::PageError;
 use super::{csrf, render, AppState};
 use crate::cycles::Status;
 use crate::db::{self, invitations::Invitation};
+use crate::seal::SealKey;
 use crate::survey::admission::{self, Admission};
 use crate::survey::codes;
 use actix_web::{http::StatusCode, web, HttpRequest, HttpResponse};

@@ -89,7 +89,11 @@ fn submissions_wait_until_ten_then_reach_the_live_tables_together_with_the_batch
     }
     // Well past the mixing step's spacing: nine are not a batch, so they all wait.
     std::thread::sleep(Duration::from_millis(1500));
-    assert_eq!(stages(&db), (0, 9), "below 10, nothing reaches the live tables");
+    assert_eq!(
+        stages(&db),
+        (0, 9),
+        "below 10, nothing reaches the live tables"
+    );
     assert_eq!(count(&db, "SELECT COUNT(*) AS n FROM comments"), 0);
 
     submit(&server, &codes[9], "Ý kiến số 9");
@@ -153,10 +157,7 @@ fn closing_refuses_pending_submissions_sealed_under_another_key_file_and_changes
     let mut conn = db.pool().get().expect("conn");
     let wrong = ddci::seal::SealKey::derive(b"another", b"installation", b"pending");
     let err = db::cycles::close(&mut conn, 2025, &wrong).expect_err("wrong key");
-    assert!(
-        err.to_string().contains("restore the key file"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("restore the key file"), "{err}");
     drop(conn);
     assert_eq!(stages(&db), (0, 2), "nothing moved, nothing lost");
     let mut conn = db.pool().get().expect("conn");
@@ -193,7 +194,11 @@ fn no_live_row_shares_a_transaction_with_an_invitation() {
     // However the 20 were batched, at most 9 stay pending; then closing moves them.
     let start = Instant::now();
     while stages(&db).1 >= 10 || stages(&db).0 + stages(&db).1 != 25 {
-        assert!(start.elapsed() < Duration::from_secs(15), "{:?}", stages(&db));
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "{:?}",
+            stages(&db)
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     let tables = [

@@ -42,11 +42,16 @@ fn database_bytes(db: &TestDb, since: std::time::SystemTime) -> Vec<Vec<u8>> {
     let data = std::path::PathBuf::from(text("SELECT current_setting('data_directory') AS t"));
     let mut files = Vec::new();
     for table in ["drafts", "invitations"] {
-        let file = data.join(text(&format!("SELECT pg_relation_filepath('{table}') AS t")));
+        let file = data.join(text(&format!(
+            "SELECT pg_relation_filepath('{table}') AS t"
+        )));
         files.push(std::fs::read(&file).expect("a table's file (tests run as root)"));
     }
     let recent = since - std::time::Duration::from_secs(2);
-    for entry in std::fs::read_dir(data.join("pg_wal")).expect("pg_wal").flatten() {
+    for entry in std::fs::read_dir(data.join("pg_wal"))
+        .expect("pg_wal")
+        .flatten()
+    {
         let fresh = entry
             .metadata()
             .and_then(|m| m.modified())
@@ -138,7 +143,11 @@ fn a_draft_does_not_open_with_another_code_and_is_not_saved_after_the_submission
     let (mine, my_key) = find(&mut conn, &codes[0]);
     let (_, other_key) = find(&mut conn, &codes[1]);
     let draft = db::drafts::load(&mut conn, mine.id, &my_key).expect("load");
-    assert_eq!(draft.units, ["DEP_THUE_TINH"], "the business's own code opens it");
+    assert_eq!(
+        draft.units,
+        ["DEP_THUE_TINH"],
+        "the business's own code opens it"
+    );
     let foreign = db::drafts::load(&mut conn, mine.id, &other_key).expect("load");
     assert!(foreign.units.is_empty(), "another code reads nothing");
 
