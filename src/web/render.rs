@@ -28,7 +28,10 @@ pub fn page(
     if let (Some(ctx), Value::Object(extra)) = (context.as_object_mut(), data) {
         ctx.extend(extra);
     }
-    let body = state.templates.render(template, &context)?;
+    // The context is handed over as it is: `render` would copy it (pages of published results
+    // are large, and were the server's main cost per request).
+    let body =
+        (state.templates).render_with_context(template, &handlebars::Context::from(context))?;
     let mut answer = HttpResponse::build(status);
     answer.content_type("text/html; charset=utf-8");
     answer.insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"));
