@@ -2,30 +2,12 @@
 //! scoring, publication — then a visitor reading and downloading the results; and who may
 //! reach which route.
 
-use crate::common::browser::Browser;
+use crate::common::browser::{sign_in, Browser};
 use crate::common::{admin_account, ddci, run_ok, TestDb, TestServer, ADMIN_PASSWORD};
 use ddci::db;
 
 /// An admin form: its path, its fields, and whether an analyst may submit it.
 type Action<'a> = (&'a str, &'a [(&'a str, &'a str)], bool);
-
-fn sign_in<'a>(server: &'a TestServer, name: &str) -> Browser<'a> {
-    let mut b = Browser::new(server);
-    let (status, location, _) = b.post(
-        "/admin/login",
-        &[
-            ("username", name),
-            ("password", ADMIN_PASSWORD),
-            ("next", "/admin"),
-        ],
-    );
-    assert_eq!(
-        (status, location.as_str()),
-        (303, "/admin"),
-        "{name} signs in"
-    );
-    b
-}
 
 /// Posts an action, confirms it on the confirmation page, and answers the outcome page.
 fn confirmed(b: &mut Browser, path: &str, fields: &[(&str, &str)]) -> (u16, String) {

@@ -2,10 +2,8 @@
 //! or not (admins and analysts, audited), a unit head's workbook holds only the fit ones, and
 //! no public page or file ever shows a comment.
 
-use crate::common::browser::Browser;
-use crate::common::{
-    admin_account, cycle_with_codes, ddci, run_ok, TestDb, TestServer, ADMIN_PASSWORD,
-};
+use crate::common::browser::{sign_in, Browser};
+use crate::common::{admin_account, cycle_with_codes, ddci, run_ok, TestDb, TestServer};
 use serde_json::json;
 use std::io::Read;
 
@@ -66,24 +64,6 @@ fn cycle_with_comments(db: &TestDb, server: &TestServer) {
     submit(server, &codes[6], SMALL, Some(SMALL_COMMENT));
     // Seven submissions make no mixing batch (10): move them now, as closing would.
     db.flush_pending(2025);
-}
-
-fn sign_in<'a>(server: &'a TestServer, name: &str) -> Browser<'a> {
-    let mut b = Browser::new(server);
-    let (status, location, _) = b.post(
-        "/admin/login",
-        &[
-            ("username", name),
-            ("password", ADMIN_PASSWORD),
-            ("next", "/admin"),
-        ],
-    );
-    assert_eq!(
-        (status, location.as_str()),
-        (303, "/admin"),
-        "{name} signs in"
-    );
-    b
 }
 
 /// (comment id, shown text) of each comment on a unit's staff page.

@@ -164,6 +164,14 @@ fn mail_cmd(db: &TestDb, sink: &SmtpSink) -> std::process::Command {
     cmd
 }
 
+/// `ddci invite --cycle 2025 --contacts FILE --send`: (success, stderr).
+fn send_invitations(db: &TestDb, sink: &SmtpSink, file: &Path) -> (bool, String) {
+    run(mail_cmd(db, sink)
+        .args(["invite", "--cycle", "2025", "--contacts"])
+        .arg(file)
+        .arg("--send"))
+}
+
 /// Runs `cmd`: (success, stderr).
 fn run(cmd: &mut std::process::Command) -> (bool, String) {
     let out = cmd.output().expect("runs");
@@ -244,10 +252,7 @@ fn twelve_contacts_get_twelve_working_codes_and_reminders_skip_the_one_that_answ
     open_cycle(&db);
     let emails: Vec<String> = (1..=12).map(address).collect();
     let file = contacts_csv(dir.path(), "contacts.csv", &emails);
-    let (ok, err) = run(mail_cmd(&db, &sink)
-        .args(["invite", "--cycle", "2025", "--contacts"])
-        .arg(&file)
-        .arg("--send"));
+    let (ok, err) = send_invitations(&db, &sink, &file);
     assert!(ok, "{err}");
     assert!(err.contains("12 invitations sent, 0 failed"), "{err}");
 
@@ -434,10 +439,7 @@ fn a_refused_recipient_is_named_with_the_reply_and_the_others_are_sent() {
     let refused = format!("{REFUSED}@example.vn");
     let emails = vec![address(1), address(2), refused.clone(), address(4)];
     let file = contacts_csv(dir.path(), "contacts.csv", &emails);
-    let (ok, err) = run(mail_cmd(&db, &sink)
-        .args(["invite", "--cycle", "2025", "--contacts"])
-        .arg(&file)
-        .arg("--send"));
+    let (ok, err) = send_invitations(&db, &sink, &file);
     assert!(!ok, "a failure makes the exit status non-zero");
     assert!(
         err.contains(&format!("failed: {refused}")) && err.contains("550"),
@@ -569,10 +571,7 @@ fn purge_deletes_the_addresses_once_the_cycle_is_closed() {
     );
     open_cycle(&db);
     let file = contacts_csv(dir.path(), "contacts.csv", &[address(1), address(2)]);
-    let (ok, err) = run(mail_cmd(&db, &sink)
-        .args(["invite", "--cycle", "2025", "--contacts"])
-        .arg(&file)
-        .arg("--send"));
+    let (ok, err) = send_invitations(&db, &sink, &file);
     assert!(ok, "{err}");
     let (ok, err) = run(ddci(&db).args(["contacts", "purge", "--cycle", "2025"]));
     assert!(!ok && err.contains("once it is closed"), "{err}");
@@ -745,10 +744,7 @@ fn a_reminder_left_sending_is_reported_and_sent_again_only_with_retry() {
     );
     open_cycle(&db);
     let file = contacts_csv(dir.path(), "contacts.csv", &[address(1), address(2)]);
-    let (ok, err) = run(mail_cmd(&db, &sink)
-        .args(["invite", "--cycle", "2025", "--contacts"])
-        .arg(&file)
-        .arg("--send"));
+    let (ok, err) = send_invitations(&db, &sink, &file);
     assert!(ok, "{err}");
     {
         let mut conn = db.pool().get().expect("connection");

@@ -181,3 +181,23 @@ impl<'a> Browser<'a> {
         self.finish(result).0
     }
 }
+
+/// A browser signed in to the admin pages as `name` (an account made with the tests'
+/// `ADMIN_PASSWORD`).
+pub fn sign_in<'a>(server: &'a TestServer, name: &str) -> Browser<'a> {
+    let mut b = Browser::new(server);
+    let (status, location, _) = b.post(
+        "/admin/login",
+        &[
+            ("username", name),
+            ("password", super::ADMIN_PASSWORD),
+            ("next", "/admin"),
+        ],
+    );
+    assert_eq!(
+        (status, location.as_str()),
+        (303, "/admin"),
+        "{name} signs in"
+    );
+    b
+}
